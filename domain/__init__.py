@@ -1,0 +1,1 @@
+"""kaitei's domain: fee items, revisions and the rules they carry (no frameworks)."""

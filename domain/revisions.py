@@ -1,0 +1,139 @@
+"""The revision aggregate: one 改定/告示/通知/疑義解釈 and the changes it makes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.changes import Change
+from domain.errors import (
+    ChangeRefusedError,
+    ItemNotInForceError,
+    RevisionStatusError,
+)
+from domain.fee_items import FeeItem
+
+STATUSES = ("enacted", "proposed", "withdrawn")
+
+
+class Revision(Aggregate):
+    """A recorded act that changes the schedule, atomically: all changes or none."""
+
+    class Recorded(Aggregate.Created):
+        revision_id: str
+        title: str
+        source: str
+        status: str
+        effective_from: date
+        changes: tuple[Change, ...]
+        recorded_by: str
+
+    class Enacted(Aggregate.Event):
+        """A proposal (改定案) became law, from `effective_from`."""
+
+        revision_id: str
+        effective_from: date
+        recorded_by: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Revision)
+            aggregate.status = "enacted"
+            aggregate.effective_from = self.effective_from
+
+    class Withdrawn(Aggregate.Event):
+        """A proposal was dropped; it will never be enacted."""
+
+        revision_id: str
+        recorded_by: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Revision)
+            aggregate.status = "withdrawn"
+
+    def __init__(self, revision_id: str, title: str, source: str, status: str,
+                 effective_from: date, changes: tuple[Change, ...],
+                 recorded_by: str) -> None:
+        self.revision_id = revision_id
+        self.title = title
+        self.source = source
+        self.status = status
+        self.effective_from = effective_from
+        self.changes = tuple(changes)
+        self.recorded_by = recorded_by
+
+    @staticmethod
+    def create_id(revision_id: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/kaitei/revisions/{revision_id}")
+
+    @classmethod
+    def record(cls, revision_id: str, title: str, source: str, status: str,
+               effective_from: date, changes: tuple[Change, ...], recorded_by: str,
+               timestamp: datetime) -> Revision:
+        return cls._create(
+            cls.Recorded, id=cls.create_id(revision_id), timestamp=timestamp,
+            revision_id=revision_id, title=title, source=source, status=status,
+            effective_from=effective_from, changes=tuple(changes),
+            recorded_by=recorded_by,
+        )
+
+    def says_the_same_as(self, title: str, source: str, status: str,
+                         effective_from: date, changes: tuple[Change, ...]) -> bool:
+        """Whether a resubmission repeats what was recorded (so it is a no-op)."""
+        return (self.title, self.source, self.status, self.effective_from,
+                self.changes) == (title, source, status, effective_from, changes)
+
+    def enact(self, effective_from: date | None, recorded_by: str,
+              timestamp: datetime) -> None:
+        if self.status != "proposed":
+            raise RevisionStatusError(
+                f"revision {self.revision_id!r} is {self.status}: only a proposed "
+                "revision can be enacted"
+            )
+        self.trigger_event(self.Enacted, timestamp=timestamp,
+                           revision_id=self.revision_id,
+                           effective_from=effective_from or self.effective_from,
+                           recorded_by=recorded_by)
+
+    def withdraw(self, recorded_by: str, timestamp: datetime) -> None:
+        if self.status != "proposed":
+            raise RevisionStatusError(
+                f"revision {self.revision_id!r} is {self.status}: only a proposed "
+                "revision can be withdrawn"
+            )
+        self.trigger_event(self.Withdrawn, timestamp=timestamp,
+                           revision_id=self.revision_id, recorded_by=recorded_by)
+
+ItemLoader = Callable[[str], FeeItem | None]
+
+
+def apply_changes(revision: Revision, load_item: ItemLoader,
+                  timestamp: datetime) -> list[FeeItem]:
+    """Record each change on its item, in order; the items to save, or refuse.
+
+    A refusal names the change's index, and nothing is recorded: the caller
+    saves the returned items together or not at all.
+    """
+    touched: dict[str, FeeItem] = {}
+    for index, change in enumerate(revision.changes):
+        effective_from = change.effective_date(revision.effective_from)
+        item = touched.get(change.code) or load_item(change.code)
+        try:
+            if item is None and change.op == "introduce":
+                item = FeeItem.introduce(change, effective_from,
+                                         revision.revision_id, revision.source,
+                                         timestamp)
+            elif item is None:
+                raise ItemNotInForceError(change.code, change.op, effective_from)
+            else:
+                item.record(change, effective_from, revision.revision_id,
+                            revision.source, timestamp)
+        except ChangeRefusedError as error:
+            error.index = index
+            raise
+        assert item is not None
+        touched[change.code] = item
+    return list(touched.values())
+

@@ -1,0 +1,87 @@
+"""Valid time (施行日基準): fold an item's changes into dated intervals of state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from decimal import Decimal
+from itertools import groupby
+
+from domain.changes import Change
+from domain.rules import Exclusion, Limit
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """What an item is on one date: its name, unit, value and rules."""
+
+    code: str
+    name: str
+    unit: str
+    value: Decimal
+    addon_to: tuple[str, ...] = ()
+    limits: tuple[Limit, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    eligible_diseases: tuple[str, ...] = ()
+
+
+STATE_FIELDS = frozenset(f.name for f in fields(ItemState)) - {"code"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One recorded change to an item, placed in valid time, with its provenance."""
+
+    change: Change
+    effective_from: date
+    revision: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Interval:
+    """State in force on `[valid_from, valid_to)`; valid_to None is open-ended."""
+
+    valid_from: date
+    valid_to: date | None
+    state: ItemState
+    revision: str
+    source: str
+
+    def covers(self, as_of: date) -> bool:
+        return self.valid_from <= as_of and (
+            self.valid_to is None or as_of < self.valid_to
+        )
+
+
+def apply_change(state: ItemState | None, change: Change) -> ItemState | None:
+    """The state after one change; a change to an item not in force is a no-op."""
+    given = {k: v for k, v in change.given().items() if k in STATE_FIELDS}
+    if change.op == "introduce":
+        return ItemState(code=change.code, **given)  # type: ignore[arg-type]
+    if change.op == "abolish" or state is None:
+        return None
+    return replace(state, **given)  # type: ignore[arg-type]
+
+
+def intervals(facts: Sequence[Fact]) -> list[Interval]:
+    """The item's history as intervals; later-recorded facts win on the same date."""
+    ordered = sorted(facts, key=lambda f: f.effective_from)  # stable: record order
+    steps: list[tuple[date, ItemState | None, Fact]] = []
+    state: ItemState | None = None
+    for day, group in groupby(ordered, key=lambda f: f.effective_from):
+        for fact in group:
+            state = apply_change(state, fact.change)
+        steps.append((day, state, fact))
+    ends = [day for day, _, _ in steps[1:]] + [None]
+    return [
+        Interval(day, end, state, fact.revision, fact.source)
+        for (day, state, fact), end in zip(steps, ends, strict=True)
+        if state is not None
+    ]
+
+
+def interval_on(facts: Sequence[Fact], as_of: date) -> Interval | None:
+    """The interval in force on `as_of`, or None when the item is not in force."""
+    return next((i for i in intervals(facts) if i.covers(as_of)), None)

@@ -1,0 +1,52 @@
+"""Dates as users write them: ISO `2024-06-01` or 和暦 `R6.6.1`, `令和6年6月1日`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+# Each era's first day; an era runs until the next one starts.
+ERAS: dict[str, date] = {
+    "M": date(1868, 10, 23),
+    "T": date(1912, 7, 30),
+    "S": date(1926, 12, 25),
+    "H": date(1989, 1, 8),
+    "R": date(2019, 5, 1),
+}
+ERA_NAMES = {"明治": "M", "大正": "T", "昭和": "S", "平成": "H", "令和": "R"}
+
+WAREKI = re.compile(
+    r"^(?P<era>[MTSHR]|明治|大正|昭和|平成|令和)\s*(?P<year>\d{1,2}|元)"
+    r"(?:[.\-/]|年)(?P<month>\d{1,2})(?:[.\-/]|月)(?P<day>\d{1,2})日?$",
+    re.IGNORECASE,
+)
+
+
+def parse_date(text: str) -> date:
+    """A date from ISO or 和暦 text; ValueError naming the text otherwise."""
+    normal = unicodedata.normalize("NFKC", text).strip()
+    match = WAREKI.match(normal)
+    if match is None:
+        try:
+            return date.fromisoformat(normal)
+        except ValueError:
+            raise ValueError(
+                f"{text!r} is not a date: use YYYY-MM-DD or 和暦 such as R6.6.1"
+            ) from None
+    return _from_era(text, match)
+
+
+def _from_era(text: str, match: re.Match[str]) -> date:
+    era = ERA_NAMES.get(match["era"], match["era"].upper())
+    year = 1 if match["year"] == "元" else int(match["year"])
+    starts = sorted(ERAS.values())
+    start = ERAS[era]
+    following = [s for s in starts if s > start]
+    try:
+        result = date(start.year + year - 1, int(match["month"]), int(match["day"]))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a valid date") from None
+    if result < start or (following and result >= following[0]):
+        raise ValueError(f"{text!r} is outside the {match['era']} era")
+    return result

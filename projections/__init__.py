@@ -1,0 +1,1 @@
+"""Read models rebuilt from kaitei's events: the schedule's validity intervals."""

@@ -1,0 +1,79 @@
+"""The schedule projection: item events become intervals, revisions an index."""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from domain.changes import change_to_dict
+from domain.fee_items import FeeItem
+from domain.revisions import Revision
+from domain.timeline import intervals
+from projections.rows import instant
+from projections.views import ScheduleView
+
+
+class ScheduleProjection(Projection[ScheduleView]):
+    """Keeps every item's validity intervals and the list of revisions."""
+
+    name = "schedule"
+
+    @singledispatchmethod
+    def process_event(self, _: object, tracking: Tracking) -> None:
+        self.view.insert_tracking(tracking)
+
+    @process_event.register
+    def item_introduced(self, event: FeeItem.Introduced, tracking: Tracking) -> None:
+        self._item_changed(event, tracking)
+
+    @process_event.register
+    def item_changed(self, event: FeeItem.ItemChanged, tracking: Tracking) -> None:
+        self._item_changed(event, tracking)
+
+    def _item_changed(self, event: FeeItem.Introduced | FeeItem.ItemChanged,
+                      tracking: Tracking) -> None:
+        fact = event.as_fact()
+        history = intervals([*self.view.facts(event.code), fact])
+        self.view.record_item_change(fact, history, event.timestamp, tracking)
+
+    @process_event.register
+    def revision_recorded(self, event: Revision.Recorded, tracking: Tracking) -> None:
+        self.view.record_revision({
+            "revision_id": event.revision_id, "title": event.title,
+            "source": event.source, "status": event.status,
+            "effective_from": event.effective_from.isoformat(),
+            "changes": [change_to_dict(c) for c in event.changes],
+            "recorded_at": instant(event.timestamp),
+            "recorded_by": event.recorded_by,
+        }, tracking)
+
+    @process_event.register
+    def revision_enacted(self, event: Revision.Enacted, tracking: Tracking) -> None:
+        self.view.set_revision_status(event.revision_id, "enacted",
+                                      event.effective_from, tracking)
+
+    @process_event.register
+    def revision_withdrawn(self, event: Revision.Withdrawn,
+                           tracking: Tracking) -> None:
+        self.view.set_revision_status(event.revision_id, "withdrawn", None, tracking)
+
+
+def catch_up(app: Application[Any], projection: ScheduleProjection,
+             batch_size: int = 500) -> int:
+    """Process every notification the view has not tracked yet; return how many."""
+    processed = 0
+    while True:
+        start = (projection.view.max_tracking_id(app.name) or 0) + 1
+        notifications = app.recorder.select_notifications(
+            start=start, limit=batch_size, topics=projection.topics
+        )
+        if not notifications:
+            return processed
+        for notification in notifications:
+            event = app.mapper.to_domain_event(notification)
+            projection.process_event(event, Tracking(app.name, notification.id))
+            processed += 1

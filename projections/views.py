@@ -1,0 +1,226 @@
+"""The schedule read model: one SQL text, a SQLite and a PostgreSQL class."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+from domain.timeline import Fact, Interval
+from projections.rows import (
+    INTERVAL_COLUMNS,
+    Row,
+    fact_from_row,
+    fact_row,
+    instant,
+    interval_from_row,
+    interval_row,
+)
+
+DDL = (
+    """CREATE TABLE IF NOT EXISTS {facts} (
+        position BIGINT PRIMARY KEY, code TEXT NOT NULL, op TEXT NOT NULL,
+        effective_from TEXT NOT NULL, revision TEXT NOT NULL, source TEXT NOT NULL,
+        change TEXT NOT NULL, recorded_at TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS {facts_idx} ON {facts} (code, position)",
+    """CREATE TABLE IF NOT EXISTS {intervals} (
+        code TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT,
+        name TEXT NOT NULL, unit TEXT NOT NULL, value TEXT NOT NULL,
+        addon_to TEXT NOT NULL, limits TEXT NOT NULL, exclusions TEXT NOT NULL,
+        eligible_diseases TEXT NOT NULL, revision TEXT NOT NULL,
+        source TEXT NOT NULL, recorded_from TEXT NOT NULL, recorded_to TEXT)""",
+    "CREATE INDEX IF NOT EXISTS {intervals_idx} ON {intervals} (code, valid_from)",
+    """CREATE TABLE IF NOT EXISTS {revisions} (
+        revision_id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL,
+        status TEXT NOT NULL, effective_from TEXT NOT NULL, changes TEXT NOT NULL,
+        recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL,
+        position BIGINT NOT NULL)""",
+)
+IN_FORCE = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
+CURRENT = "recorded_to IS NULL"
+KNOWN_AT = "recorded_from <= ? AND (recorded_to IS NULL OR recorded_to > ?)"
+COLUMNS = ", ".join(INTERVAL_COLUMNS)
+
+
+class ScheduleView(TrackingRecorder, ABC):
+    """Every item's validity intervals, bitemporally, plus the revisions index."""
+
+    @abstractmethod
+    def record_item_change(self, fact: Fact, intervals: Sequence[Interval],
+                           recorded_at: datetime, tracking: Tracking) -> None:
+        """Store the fact and make `intervals` the item's current history."""
+
+    @abstractmethod
+    def record_revision(self, row: dict[str, Any], tracking: Tracking) -> None: ...
+
+    @abstractmethod
+    def set_revision_status(self, revision_id: str, status: str,
+                            effective_from: date | None,
+                            tracking: Tracking) -> None: ...
+
+    @abstractmethod
+    def facts(self, code: str) -> list[Fact]: ...
+
+    @abstractmethod
+    def intervals(self, code: str, known_at: datetime | None) -> list[Interval]: ...
+
+    @abstractmethod
+    def schedule(self, as_of: date, known_at: datetime | None) -> list[Interval]: ...
+
+    @abstractmethod
+    def revisions(self) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def dump(self) -> list[tuple[Any, ...]]:
+        """Every stored interval row, for comparing a rebuild with the original."""
+
+    @abstractmethod
+    def drop(self) -> None:
+        """Forget everything projected (and the tracking), for a rebuild."""
+
+
+class SQLScheduleView(ScheduleView):
+    """The view's SQL, written once with `?` and table names filled in per store."""
+
+    placeholder = "?"
+    application_name = "kaitei"
+
+    def _tables(self) -> dict[str, str]:
+        return {name: f"kaitei_{name}"
+                for name in ("facts", "intervals", "revisions")} | {
+            "facts_idx": "kaitei_facts_code", "intervals_idx": "kaitei_intervals_code"}
+
+    def _sql(self, statement: str) -> str:
+        return statement.format(**self._tables()).replace("?", self.placeholder)
+
+    @contextmanager
+    def _cursor(self, *, commit: bool) -> Iterator[Any]:
+        with self.datastore.transaction(commit=commit) as cursor:  # type: ignore[attr-defined]
+            yield cursor
+
+    def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self._cursor(commit=False) as c:
+            c.execute(self._sql(statement), params)
+            return list(c.fetchall())
+
+    def create_table(self) -> None:
+        super().create_table()
+        with self._cursor(commit=True) as c:
+            for statement in DDL:
+                c.execute(self._sql(statement))
+
+    def record_item_change(self, fact: Fact, intervals: Sequence[Interval],
+                           recorded_at: datetime, tracking: Tracking) -> None:
+        code, moment = fact.change.code, instant(recorded_at)
+        wanted = {interval_row(i) for i in intervals}
+        with self._cursor(commit=True) as c:
+            c.execute(self._sql(
+                "INSERT INTO {facts} (position, code, op, effective_from, revision,"
+                " source, change, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                (tracking.notification_id, code, *fact_row(fact), moment))
+            c.execute(self._sql(
+                f"SELECT {COLUMNS} FROM {{intervals}} WHERE code = ? AND {CURRENT}"),
+                (code,))
+            current = {tuple(r[k] for k in INTERVAL_COLUMNS) for r in c.fetchall()}
+            for gone in current - wanted:
+                c.execute(self._sql(
+                    "UPDATE {intervals} SET recorded_to = ? WHERE code = ? AND "
+                    f"valid_from = ? AND {CURRENT}"), (moment, code, gone[1]))
+            for new in sorted(wanted - current, key=lambda r: r[1] or ""):
+                c.execute(self._sql(
+                    f"INSERT INTO {{intervals}} ({COLUMNS}, recorded_from) VALUES "
+                    f"({', '.join('?' * (len(INTERVAL_COLUMNS) + 1))})"),
+                    (*new, moment))
+            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+
+    def record_revision(self, row: dict[str, Any], tracking: Tracking) -> None:
+        row = {**row, "changes": json.dumps(row["changes"], ensure_ascii=False),
+               "position": tracking.notification_id}
+        with self._cursor(commit=True) as c:
+            c.execute(self._sql(
+                f"INSERT INTO {{revisions}} ({', '.join(row)}) VALUES "
+                f"({', '.join('?' * len(row))})"), tuple(row.values()))
+            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+
+    def set_revision_status(self, revision_id: str, status: str,
+                            effective_from: date | None,
+                            tracking: Tracking) -> None:
+        day = effective_from.isoformat() if effective_from else None
+        with self._cursor(commit=True) as c:
+            c.execute(self._sql(
+                "UPDATE {revisions} SET status = ?, "
+                "effective_from = COALESCE(CAST(? AS TEXT), effective_from) WHERE revision_id = ?"),
+                (status, day, revision_id))
+            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+
+    def facts(self, code: str) -> list[Fact]:
+        rows = self._rows("SELECT * FROM {facts} WHERE code = ? ORDER BY position",
+                          (code,))
+        return [fact_from_row(r) for r in rows]
+
+    def intervals(self, code: str, known_at: datetime | None) -> list[Interval]:
+        record, params = _record_filter(known_at)
+        rows = self._rows(
+            f"SELECT {COLUMNS} FROM {{intervals}} WHERE code = ? AND {record} "
+            "ORDER BY valid_from", (code, *params))
+        return [interval_from_row(r) for r in rows]
+
+    def schedule(self, as_of: date, known_at: datetime | None) -> list[Interval]:
+        record, params = _record_filter(known_at)
+        day = as_of.isoformat()
+        rows = self._rows(
+            f"SELECT {COLUMNS} FROM {{intervals}} WHERE {IN_FORCE} AND {record} "
+            "ORDER BY code", (day, day, *params))
+        return [interval_from_row(r) for r in rows]
+
+    def revisions(self) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM {revisions} ORDER BY position")
+        return [{**dict(r), "changes": json.loads(r["changes"])} for r in rows]
+
+    def dump(self) -> list[tuple[Any, ...]]:
+        rows = self._rows(
+            "SELECT * FROM {intervals} ORDER BY code, valid_from, recorded_from")
+        return [tuple(dict(r).values()) for r in rows]
+
+    def drop(self) -> None:
+        with self._cursor(commit=True) as c:
+            for table in ("facts", "intervals", "revisions"):
+                c.execute(self._sql(f"DELETE FROM {{{table}}}"))
+            c.execute(self._sql(f"DELETE FROM {self._tracking_table()} "
+                                "WHERE application_name = ?"),
+                      (self.application_name,))
+
+    def _tracking_table(self) -> str:
+        return "tracking"
+
+
+def _record_filter(known_at: datetime | None) -> tuple[str, tuple[str, ...]]:
+    if known_at is None:
+        return CURRENT, ()
+    moment = instant(known_at)
+    return KNOWN_AT, (moment, moment)
+
+
+class SQLiteScheduleView(SQLScheduleView, SQLiteTrackingRecorder):
+    """The schedule view in the SQLite file beside the events."""
+
+
+class PostgresScheduleView(SQLScheduleView, PostgresTrackingRecorder):
+    """The schedule view in the PostgreSQL schema beside the events."""
+
+    placeholder = "%s"
+
+    def _tables(self) -> dict[str, str]:
+        schema = self.datastore.schema
+        return {k: v if k.endswith("_idx") else f'"{schema}".{v}'
+                for k, v in super()._tables().items()}
+
+    def _tracking_table(self) -> str:
+        return f'"{self.datastore.schema}".{self.tracking_table_name}'

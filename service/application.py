@@ -1,0 +1,210 @@
+"""The use cases: record revisions, answer what was in force on a date."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.postgres import PostgresFactory
+
+from domain.changes import Change
+from domain.errors import (
+    ItemNotFoundError,
+    RevisionConflictError,
+    UnknownRevisionError,
+)
+from domain.fee_items import FeeItem
+from domain.revisions import Revision, apply_changes
+from domain.timeline import Interval
+from projections.schedule import ScheduleProjection, catch_up
+from projections.views import PostgresScheduleView, SQLiteScheduleView
+from service import transcodings
+
+SAVE_ATTEMPTS = 5  # a version conflict with a concurrent writer is retried
+
+
+@dataclass(frozen=True)
+class RevisionDraft:
+    """A revision as submitted, before it is recorded."""
+
+    id: str
+    title: str
+    source: str
+    status: str
+    effective_from: date
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording a revision did: the events written and the log position."""
+
+    id: str
+    created: bool
+    position: int
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+class FeeSchedule(Application[UUID]):
+    """Records revisions of the fee schedule and answers as-of questions."""
+
+    name = "kaitei"
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        view_class = (PostgresScheduleView if isinstance(self.factory, PostgresFactory)
+                      else SQLiteScheduleView)
+        self.view = self.factory.tracking_recorder(view_class)
+        self.projection = ScheduleProjection(view=self.view)
+        self._catching_up = threading.Lock()
+        self.catch_up()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcodings.register(transcoder)
+
+    def catch_up(self) -> int:
+        """Bring the read model up to the last recorded event."""
+        with self._catching_up:
+            return catch_up(self, self.projection)
+
+    def rebuild(self) -> int:
+        """Drop the read model and project every event again."""
+        with self._catching_up:
+            self.view.drop()
+            return catch_up(self, self.projection)
+
+    def position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    # Commands
+
+    def record_revision(self, draft: RevisionDraft, recorded_by: str) -> Recorded:
+        """Record all of a revision's changes, or none; resubmission is a no-op."""
+        for _ in range(SAVE_ATTEMPTS):
+            try:
+                return self._record_once(draft, recorded_by)
+            except IntegrityError:
+                continue  # another writer saved the same item first: re-validate
+        raise RevisionConflictError(
+            f"revision {draft.id!r}: the items it changes kept being changed by "
+            "concurrent writers; nothing was recorded, submit it again")
+
+    def _record_once(self, draft: RevisionDraft, recorded_by: str) -> Recorded:
+        existing = self._revision_or_none(draft.id)
+        if existing is not None:
+            return self._resubmitted(existing, draft)
+        now = datetime.now(UTC)
+        revision = Revision.record(
+            draft.id, draft.title, draft.source, draft.status, draft.effective_from,
+            draft.changes, recorded_by, now)
+        items = apply_changes(revision, self._item_or_none, now)
+        if draft.status != "enacted":
+            items = []  # a proposal is checked now but changes nothing until enacted
+        return self._saved(draft.id, revision, *items)
+
+    def _resubmitted(self, existing: Revision, draft: RevisionDraft) -> Recorded:
+        if existing.says_the_same_as(draft.title, draft.source, draft.status,
+                                     draft.effective_from, draft.changes):
+            return Recorded(draft.id, created=False, position=self.position())
+        raise RevisionConflictError(
+            f"revision {draft.id!r} is already recorded with another body; "
+            "use a new id, or POST /revisions/{id}/corrections")
+
+    def enact(self, revision_id: str, effective_from: date | None,
+              recorded_by: str) -> Recorded:
+        """A proposal becomes law: its changes are recorded on their items."""
+        for _ in range(SAVE_ATTEMPTS):
+            revision = self.revision(revision_id)
+            now = datetime.now(UTC)
+            revision.enact(effective_from, recorded_by, now)
+            items = apply_changes(revision, self._item_or_none, now)
+            try:
+                return self._saved(revision_id, revision, *items)
+            except IntegrityError:
+                continue
+        raise RevisionConflictError(f"revision {revision_id!r}: concurrent writers")
+
+    def withdraw(self, revision_id: str, recorded_by: str) -> Recorded:
+        revision = self.revision(revision_id)
+        revision.withdraw(recorded_by, datetime.now(UTC))
+        return self._saved(revision_id, revision)
+
+    def _saved(self, revision_id: str, *aggregates: Any) -> Recorded:
+        recordings = self.save(*aggregates)
+        self.catch_up()
+        events = [_describe(r.domain_event, r.notification.id) for r in recordings]
+        return Recorded(revision_id, created=True,
+                        position=recordings[-1].notification.id, events=events)
+
+    # Queries
+
+    def revision(self, revision_id: str) -> Revision:
+        revision = self._revision_or_none(revision_id)
+        if revision is None:
+            raise UnknownRevisionError(revision_id)
+        return revision
+
+    def revisions(self) -> list[dict[str, Any]]:
+        self.catch_up()
+        return self.view.revisions()
+
+    def item(self, code: str, as_of: date, known_at: datetime | None) -> Interval:
+        """The item as in force on `as_of`, as recorded at `known_at` (None: now)."""
+        self.catch_up()
+        history = self.view.intervals(code, known_at)
+        found = next((i for i in history if i.covers(as_of)), None)
+        if found is None:
+            raise ItemNotFoundError(_why_not_in_force(code, as_of, history))
+        return found
+
+    def schedule(self, as_of: date, known_at: datetime | None) -> list[Interval]:
+        self.catch_up()
+        return self.view.schedule(as_of, known_at)
+
+    def _revision_or_none(self, revision_id: str) -> Revision | None:
+        try:
+            revision: Revision = self.repository.get(Revision.create_id(revision_id))
+        except AggregateNotFoundError:
+            return None
+        return revision
+
+    def _item_or_none(self, code: str) -> FeeItem | None:
+        try:
+            item: FeeItem = self.repository.get(FeeItem.create_id(code))
+        except AggregateNotFoundError:
+            return None
+        return item
+
+
+def _why_not_in_force(code: str, as_of: date, history: list[Interval]) -> str:
+    if not history:
+        return f"no item {code} has ever been recorded"
+    if as_of < history[0].valid_from:
+        return (f"{code} is not yet in force on {as_of}: "
+                f"it is introduced from {history[0].valid_from}")
+    ended = [i.valid_to for i in history if i.valid_to and i.valid_to <= as_of]
+    abolished = max(ended) if ended else as_of
+    again = [i.valid_from for i in history if i.valid_from > as_of]
+    reason = (f"{code} is not in force on {as_of}: abolished from {abolished} "
+              f"(last billable day {abolished - timedelta(days=1)})")
+    return reason + (f"; in force again from {again[0]}" if again else "")
+
+
+def _describe(event: Any, position: int) -> dict[str, Any]:
+    """One recorded event as the API reports it."""
+    described: dict[str, Any] = {
+        "type": type(event).__qualname__, "position": position,
+        "version": event.originator_version,
+        "recorded_at": event.timestamp.isoformat(),
+    }
+    for key in ("code", "revision_id", "effective_from"):
+        if hasattr(event, key):
+            value = getattr(event, key)
+            described[key] = value.isoformat() if isinstance(value, date) else value
+    return described

@@ -1,0 +1,85 @@
+"""Configuration from `KAITEI_*` variables, translated once for eventsourcing."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import psycopg
+from psycopg import sql
+
+DEFAULT_DATABASE_URL = "sqlite:///./kaitei.sqlite3"
+
+
+class SettingsError(ValueError):
+    """A configuration variable has a value kaitei cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the service needs to know about its environment."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    load_bundled: bool = True
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        load = os.environ.get("KAITEI_LOAD_BUNDLED", "1").strip().lower()
+        if load not in ("0", "1", "true", "false", "yes", "no"):
+            raise SettingsError(f"KAITEI_LOAD_BUNDLED={load!r}: use 1 or 0")
+        return cls(
+            database_url=os.environ.get("KAITEI_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            load_bundled=load in ("1", "true", "yes"),
+        )
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """eventsourcing's variables for the store `KAITEI_DATABASE_URL` names."""
+        url = urlsplit(self.database_url)
+        if url.scheme == "sqlite":
+            path = unquote(self.database_url[len("sqlite:///"):])
+            if not self.database_url.startswith("sqlite:///") or not path:
+                raise SettingsError(
+                    f"KAITEI_DATABASE_URL={self.database_url!r}: "
+                    "use sqlite:///path/to/file")
+            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                    "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30"}
+        if url.scheme in ("postgresql", "postgres"):
+            return _postgres_env(self.database_url)
+        raise SettingsError(
+            f"KAITEI_DATABASE_URL={self.database_url!r}: use sqlite:///path or "
+            "postgresql://user@host/db")
+
+
+def _postgres_env(database_url: str) -> dict[str, str]:
+    url = urlsplit(database_url)
+    dbname = url.path.lstrip("/")
+    if not dbname:
+        raise SettingsError(f"KAITEI_DATABASE_URL={database_url!r}: name a database")
+    schema = parse_qs(url.query).get("schema", ["public"])[0]
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": dbname,
+        "POSTGRES_HOST": url.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": unquote(url.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(url.password or ""),
+        "POSTGRES_SCHEMA": schema,
+        "POSTGRES_POOL_SIZE": "4",
+        "POSTGRES_MAX_OVERFLOW": "8",
+    }
+    ensure_schema(env)
+    return env
+
+
+def ensure_schema(env: dict[str, str]) -> None:
+    """Create the PostgreSQL schema named in the URL (`?schema=`) if missing."""
+    if env["POSTGRES_SCHEMA"] == "public":
+        return
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"], autocommit=True, connect_timeout=5,
+    ) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+            sql.Identifier(env["POSTGRES_SCHEMA"])))
