@@ -160,7 +160,10 @@ class FeeSchedule(Application[UUID]):
         history = self.view.intervals(code, known_at)
         found = next((i for i in history if i.covers(as_of)), None)
         if found is None:
-            raise ItemNotFoundError(_why_not_in_force(code, as_of, history))
+            reason = _why_not_in_force(code, as_of, history)
+            if known_at is not None:
+                reason += f" (as recorded at {known_at.isoformat()})"
+            raise ItemNotFoundError(reason)
         return found
 
     def schedule(self, as_of: date, known_at: datetime | None) -> list[Interval]:

@@ -1,0 +1,70 @@
+"""Query parameters and the item state answered by `/items` and `/schedule`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from domain.timeline import Interval
+from service.api.fields import DateIn, Value
+
+
+class AsOfQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: DateIn | None = Field(
+        None, description="Valid time (施行日基準), YYYY-MM-DD or 和暦; default today.")
+    known_at: AwareDatetime | None = Field(
+        None, description="Record time, ISO 8601 with offset; default now.")
+
+
+class ScheduleQuery(AsOfQuery):
+    format: Literal["json", "csv"] = "json"
+
+
+class LimitOut(BaseModel):
+    per: str
+    max: int
+
+
+class ExclusionOut(BaseModel):
+    code: str
+    scope: str
+
+
+class ItemOut(BaseModel):
+    """An item's state as of a date, with the revision and source that set it."""
+
+    code: str
+    name: str
+    unit: str
+    value: Value
+    addon_to: list[str]
+    limits: list[LimitOut]
+    exclusions: list[ExclusionOut]
+    eligible_diseases: list[str]
+    valid_from: date
+    valid_to: date | None
+    revision: str
+    source: str
+
+    @classmethod
+    def of(cls, interval: Interval) -> ItemOut:
+        state = interval.state
+        return cls(
+            code=state.code, name=state.name, unit=state.unit, value=state.value,
+            addon_to=list(state.addon_to),
+            limits=[LimitOut(per=x.per, max=x.max) for x in state.limits],
+            exclusions=[ExclusionOut(code=x.code, scope=x.scope)
+                        for x in state.exclusions],
+            eligible_diseases=list(state.eligible_diseases),
+            valid_from=interval.valid_from, valid_to=interval.valid_to,
+            revision=interval.revision, source=interval.source,
+        )
+
+
+class ScheduleOut(BaseModel):
+    as_of: date
+    items: list[ItemOut]

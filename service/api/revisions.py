@@ -1,0 +1,131 @@
+"""The body of `POST /revisions`: a revision and its changes, one model per op."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.changes import Change
+from domain.rules import Exclusion, Limit
+from service.api.fields import Code, DateIn, Disease, Text, Value
+from service.application import RevisionDraft
+
+RevisionId = Annotated[
+    str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z._\-]{0,99}$")
+]
+Unit = Literal["point", "yen"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LimitIn(Strict):
+    per: Literal["day", "week", "month", "claim"]
+    max: int = Field(ge=1, le=9999)
+
+
+class ExclusionIn(Strict):
+    code: Code
+    scope: Literal["day", "month"]
+
+
+class ChangeBase(Strict):
+    code: Code
+    effective_from: DateIn | None = Field(
+        None, description="Its own date (経過措置); default: the revision's.")
+
+    def to_domain(self) -> Change:
+        data = self.model_dump(exclude_none=True)
+        data.pop("diseases", None)
+        for key, kind in (("limits", Limit), ("exclusions", Exclusion)):
+            if key in data:
+                data[key] = tuple(kind(**x) for x in data[key])
+        for key in ("addon_to", "eligible_diseases"):
+            if key in data:
+                data[key] = tuple(data[key])
+        return Change(**data)
+
+
+class IntroduceIn(ChangeBase):
+    op: Literal["introduce"]
+    name: Text
+    unit: Unit
+    value: Value
+    addon_to: list[Code] = []
+    limits: list[LimitIn] = []
+    exclusions: list[ExclusionIn] = []
+    eligible_diseases: list[Disease] = []
+
+
+class ReviseIn(ChangeBase):
+    op: Literal["revise"]
+    value: Value
+    unit: Unit | None = None
+
+
+class AbolishIn(ChangeBase):
+    op: Literal["abolish"]
+
+
+class RenameIn(ChangeBase):
+    op: Literal["rename"]
+    name: Text
+
+
+class SetLimitsIn(ChangeBase):
+    op: Literal["set_limits"]
+    limits: list[LimitIn]
+
+
+class SetExclusionsIn(ChangeBase):
+    op: Literal["set_exclusions"]
+    exclusions: list[ExclusionIn]
+
+
+class SetEligibilityIn(ChangeBase):
+    op: Literal["set_eligibility"]
+    diseases: list[Disease]
+
+    def to_domain(self) -> Change:
+        return Change("set_eligibility", self.code, self.effective_from,
+                      eligible_diseases=tuple(self.diseases))
+
+
+class SetAddonToIn(ChangeBase):
+    op: Literal["set_addon_to"]
+    addon_to: list[Code]
+
+
+ChangeIn = Annotated[
+    IntroduceIn | ReviseIn | AbolishIn | RenameIn | SetLimitsIn | SetExclusionsIn
+    | SetEligibilityIn | SetAddonToIn,
+    Field(discriminator="op"),
+]
+
+
+class RevisionIn(Strict):
+    """One 改定/告示/通知/疑義解釈/事務連絡, recorded atomically."""
+
+    id: RevisionId
+    title: Text
+    effective_from: DateIn
+    status: Literal["enacted", "proposed"] = "enacted"
+    source: Text
+    changes: list[ChangeIn] = Field(min_length=1, max_length=20000)
+
+    def to_draft(self) -> RevisionDraft:
+        return RevisionDraft(self.id, self.title, self.source, self.status,
+                             self.effective_from,
+                             tuple(c.to_domain() for c in self.changes))
+
+
+class EnactIn(Strict):
+    effective_from: DateIn | None = None
+
+
+class RecordedOut(BaseModel):
+    id: str
+    events: list[dict[str, object]]
+    position: int

@@ -1,0 +1,170 @@
+"""The `kaitei` command: serve, import, item, schedule, rebuild."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from domain.errors import ChangeRefusedError, DomainError
+from domain.timeline import Interval
+from domain.wareki import parse_date
+from service.api.items import ItemOut
+from service.application import FeeSchedule
+from service.dependencies import os_user
+from service.documents import DocumentError, bundled_documents, read_document
+from service.settings import Settings, SettingsError
+from service.tables import schedule_csv
+
+app = typer.Typer(help="kaitei: the revision history of the 診療報酬点数表.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+console = Console()
+
+
+def fail(reason: str) -> typer.Exit:
+    """Print a one-line reason on stderr; the caller raises the returned exit."""
+    print(f"kaitei: {reason}", file=sys.stderr)
+    return typer.Exit(1)
+
+
+def open_schedule() -> FeeSchedule:
+    try:
+        return FeeSchedule(Settings.from_env().eventsourcing_env())
+    except SettingsError as error:
+        raise fail(str(error)) from None
+
+
+def as_date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise fail(str(error)) from None
+
+
+def as_instant(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--known-at {text!r} is not an ISO 8601 date-time") from None
+    if moment.tzinfo is None:
+        raise fail(f"--known-at {text!r} needs an offset, e.g. +09:00")
+    return moment
+
+
+@app.command("import")
+def import_files(
+    files: Annotated[list[Path], typer.Argument(help="Revision documents.")],
+) -> None:
+    """Record revision documents (YAML/JSON); files already recorded are skipped."""
+    schedule = open_schedule()
+    try:
+        for path in files:
+            record_file(schedule, path)
+    finally:
+        schedule.close()
+
+
+def record_file(schedule: FeeSchedule, path: Path) -> None:
+    try:
+        draft = read_document(path)
+        recorded = schedule.record_revision(draft, os_user())
+    except ChangeRefusedError as error:
+        raise fail(f"{path}: changes.{error.index}.{error.field}: {error}") from None
+    except (DocumentError, DomainError) as error:
+        raise fail(f"{path}: {error}") from None
+    verb = "recorded" if recorded.created else "already recorded, nothing new"
+    console.print(f"{path}: {draft.id} {verb} (position {recorded.position})")
+
+
+@app.command()
+def item(
+    code: str,
+    as_of: Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD or 和暦")],
+    known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One item as in force on a date."""
+    schedule = open_schedule()
+    try:
+        found = schedule.item(code.strip(), as_date(as_of), as_instant(known_at))
+    except DomainError as error:
+        raise fail(str(error)) from None
+    finally:
+        schedule.close()
+    out = ItemOut.of(found)
+    if as_json:
+        print(out.model_dump_json(indent=2))
+        return
+    console.print(items_table([found], f"{code} as of {as_of}"))
+
+
+@app.command()
+def schedule(
+    as_of: Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD or 和暦")],
+    known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
+) -> None:
+    """Every item in force on a date."""
+    fee_schedule = open_schedule()
+    try:
+        found = fee_schedule.schedule(as_date(as_of), as_instant(known_at))
+    finally:
+        fee_schedule.close()
+    if csv:
+        sys.stdout.write(schedule_csv(found).lstrip("\ufeff"))
+        return
+    console.print(items_table(found, f"schedule as of {as_of} ({len(found)} items)"))
+
+
+@app.command()
+def rebuild() -> None:
+    """Drop the read model and rebuild it from the events."""
+    schedule = open_schedule()
+    try:
+        count = schedule.rebuild()
+    finally:
+        schedule.close()
+    console.print(f"rebuilt from {count} events")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Run the HTTP service (loads the bundled revisions into an empty store)."""
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = Settings.from_env()
+    schedule = open_schedule()
+    if settings.load_bundled and schedule.position() == 0:
+        for path in bundled_documents():
+            record_file(schedule, path)
+    uvicorn.run(create_app(schedule), host=host, port=port)
+    schedule.close()
+
+
+def items_table(intervals: list[Interval], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("code", "name", "value", "unit", "valid", "revision", "source"):
+        table.add_column(column)
+    for i in intervals:
+        out = ItemOut.of(i).model_dump(mode="json")
+        valid = f"{i.valid_from} – {i.valid_to or ''}"
+        table.add_row(out["code"], out["name"], json.dumps(out["value"]),
+                      out["unit"], valid, out["revision"], out["source"])
+    return table
+
+
+def main() -> None:
+    app()

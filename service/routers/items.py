@@ -1,0 +1,25 @@
+"""`/items/{code}`: one item as in force on a date, as recorded at an instant."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from service.api.fields import normalise_code
+from service.api.items import AsOfQuery, ItemOut
+from service.dependencies import ScheduleDep
+
+router = APIRouter(prefix="/items", tags=["items"])
+
+
+@router.get("/{code}", responses={404: {"description": "not in force, and why"}})
+def read_item(code: Annotated[str, Path(max_length=40)],
+              query: Annotated[AsOfQuery, Query()],
+              schedule: ScheduleDep) -> ItemOut:
+    """The item's state on `as_of` (default today), with its revision and source."""
+    as_of = query.as_of or date.today()
+    return ItemOut.of(schedule.item(normalise_code(code), as_of, query.known_at))
+
+

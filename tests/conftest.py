@@ -1,0 +1,58 @@
+"""Fixtures: every store-backed test runs on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import uuid4
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from psycopg import sql
+
+from service.app import create_app
+from service.application import FeeSchedule
+from service.settings import Settings
+
+POSTGRES = os.environ.get("KAITEI_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+STORES = [s.strip() for s in os.environ.get("KAITEI_TEST_STORES", "sqlite,postgres").split(",")]
+
+if os.environ.get("CI") and "postgres" not in STORES:
+    raise pytest.UsageError("CI must run the PostgreSQL tests (KAITEI_TEST_STORES)")
+
+
+def _postgres_schema() -> Iterator[str]:
+    """A fresh schema for one test, dropped afterwards; fails if the server is down."""
+    schema = f"t_{uuid4().hex[:12]}"
+    try:
+        conn = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        pytest.fail(f"PostgreSQL at {POSTGRES} is unreachable ({error}); start it, "
+                    "or run with KAITEI_TEST_STORES=sqlite outside CI")
+    with conn:
+        yield f"{POSTGRES}?schema={schema}"
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+            sql.Identifier(schema)))
+
+
+@pytest.fixture(params=STORES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kaitei.sqlite3'}"
+    else:
+        yield from _postgres_schema()
+
+
+@pytest.fixture
+def schedule(database_url: str) -> Iterator[FeeSchedule]:
+    app = FeeSchedule(Settings(database_url=database_url).eventsourcing_env())
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def client(schedule: FeeSchedule) -> Iterator[TestClient]:
+    with TestClient(create_app(schedule, tokens={})) as test_client:
+        yield test_client
