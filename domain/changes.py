@@ -76,7 +76,8 @@ def change_from_dict(data: dict[str, object]) -> Change:
         d["limits"] = tuple(Limit(**x) for x in d["limits"])  # type: ignore[attr-defined]
     if d.get("exclusions") is not None:
         d["exclusions"] = tuple(
-            Exclusion(**x) for x in d["exclusions"]  # type: ignore[attr-defined]
+            Exclusion(**x)
+            for x in d["exclusions"]  # type: ignore[attr-defined]
         )
     for key in ("addon_to", "eligible_diseases"):
         if d.get(key) is not None:

@@ -100,15 +100,33 @@ class FeeItem(Aggregate):
         op = "set_addon_to"
         addon_to: tuple[str, ...]
 
-    def __init__(self, code: str, name: str, unit: str, value: Decimal,
-                 addon_to: tuple[str, ...], limits: tuple[Limit, ...],
-                 exclusions: tuple[Exclusion, ...],
-                 eligible_diseases: tuple[str, ...], effective_from: date,
-                 revision: str, source: str) -> None:
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        unit: str,
+        value: Decimal,
+        addon_to: tuple[str, ...],
+        limits: tuple[Limit, ...],
+        exclusions: tuple[Exclusion, ...],
+        eligible_diseases: tuple[str, ...],
+        effective_from: date,
+        revision: str,
+        source: str,
+    ) -> None:
         self.code = code
-        change = Change("introduce", code, effective_from, name, unit, value,
-                        tuple(addon_to), tuple(limits), tuple(exclusions),
-                        tuple(eligible_diseases))
+        change = Change(
+            "introduce",
+            code,
+            effective_from,
+            name,
+            unit,
+            value,
+            tuple(addon_to),
+            tuple(limits),
+            tuple(exclusions),
+            tuple(eligible_diseases),
+        )
         self.facts: list[Fact] = [Fact(change, effective_from, revision, source)]
 
     @staticmethod
@@ -116,31 +134,54 @@ class FeeItem(Aggregate):
         return uuid5(NAMESPACE_URL, f"/kaitei/fee-items/{code}")
 
     @classmethod
-    def introduce(cls, change: Change, effective_from: date, revision: str,
-                  source: str, timestamp: datetime) -> FeeItem:
+    def introduce(
+        cls,
+        change: Change,
+        effective_from: date,
+        revision: str,
+        source: str,
+        timestamp: datetime,
+    ) -> FeeItem:
         """A new code enters the schedule from `effective_from`."""
         return cls._create(
-            cls.Introduced, id=cls.create_id(change.code), timestamp=timestamp,
-            code=change.code, effective_from=effective_from, revision=revision,
-            source=source, **_introduced_state(change),
+            cls.Introduced,
+            id=cls.create_id(change.code),
+            timestamp=timestamp,
+            code=change.code,
+            effective_from=effective_from,
+            revision=revision,
+            source=source,
+            **_introduced_state(change),
         )
 
-    def record(self, change: Change, effective_from: date, revision: str,
-               source: str, timestamp: datetime) -> None:
+    def record(
+        self,
+        change: Change,
+        effective_from: date,
+        revision: str,
+        source: str,
+        timestamp: datetime,
+    ) -> None:
         """Record one change to this item, refusing it if the item's state forbids."""
         in_force = self.interval_on(effective_from) is not None
         if change.op == "introduce" and in_force:
             raise ItemAlreadyInForceError(self.code, effective_from)
         if change.op != "introduce" and not in_force:
             raise ItemNotInForceError(self.code, change.op, effective_from)
-        payload = (_introduced_state(change) if change.op == "introduce"
-                   else {k: v for k, v in change.given().items()
-                         if k in PAYLOAD_FIELDS})
+        payload = (
+            _introduced_state(change)
+            if change.op == "introduce"
+            else {k: v for k, v in change.given().items() if k in PAYLOAD_FIELDS}
+        )
         if change.op == "revise":
             payload.setdefault("unit", None)
         self.trigger_event(
-            EVENT_FOR_OP[change.op], timestamp=timestamp, code=self.code,
-            effective_from=effective_from, revision=revision, source=source,
+            EVENT_FOR_OP[change.op],
+            timestamp=timestamp,
+            code=self.code,
+            effective_from=effective_from,
+            revision=revision,
+            source=source,
             **payload,
         )
 
@@ -159,9 +200,14 @@ PAYLOAD_FIELDS = frozenset(
 EVENT_FOR_OP: dict[str, type[FeeItem.ItemChanged]] = {
     cls.op: cls
     for cls in (
-        FeeItem.Reintroduced, FeeItem.ValueRevised, FeeItem.Abolished,
-        FeeItem.Renamed, FeeItem.LimitsSet, FeeItem.ExclusionsSet,
-        FeeItem.EligibilitySet, FeeItem.AddonBasesSet,
+        FeeItem.Reintroduced,
+        FeeItem.ValueRevised,
+        FeeItem.Abolished,
+        FeeItem.Renamed,
+        FeeItem.LimitsSet,
+        FeeItem.ExclusionsSet,
+        FeeItem.EligibilitySet,
+        FeeItem.AddonBasesSet,
     )
 }
 
@@ -169,8 +215,11 @@ EVENT_FOR_OP: dict[str, type[FeeItem.ItemChanged]] = {
 def _introduced_state(change: Change) -> dict[str, object]:
     """Every item field an introduction sets, lists defaulting to empty."""
     return {
-        "name": change.name, "unit": change.unit, "value": change.value,
-        "addon_to": change.addon_to or (), "limits": change.limits or (),
+        "name": change.name,
+        "unit": change.unit,
+        "value": change.value,
+        "addon_to": change.addon_to or (),
+        "limits": change.limits or (),
         "exclusions": change.exclusions or (),
         "eligible_diseases": change.eligible_diseases or (),
     }
@@ -184,5 +233,5 @@ def _fact_of(event: FeeItem.ItemChanged | FeeItem.Introduced) -> Fact:
     payload = _as_tuples(
         {k: v for k, v in event.__dict__.items() if k in PAYLOAD_FIELDS}
     )
-    change = Change(event.op, event.code, event.effective_from, **payload)
+    change = Change(event.op, event.code, event.effective_from, **payload)  # type: ignore[arg-type]
     return Fact(change, event.effective_from, event.revision, event.source)

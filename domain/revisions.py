@@ -53,9 +53,16 @@ class Revision(Aggregate):
             assert isinstance(aggregate, Revision)
             aggregate.status = "withdrawn"
 
-    def __init__(self, revision_id: str, title: str, source: str, status: str,
-                 effective_from: date, changes: tuple[Change, ...],
-                 recorded_by: str) -> None:
+    def __init__(
+        self,
+        revision_id: str,
+        title: str,
+        source: str,
+        status: str,
+        effective_from: date,
+        changes: tuple[Change, ...],
+        recorded_by: str,
+    ) -> None:
         self.revision_id = revision_id
         self.title = title
         self.source = source
@@ -69,33 +76,62 @@ class Revision(Aggregate):
         return uuid5(NAMESPACE_URL, f"/kaitei/revisions/{revision_id}")
 
     @classmethod
-    def record(cls, revision_id: str, title: str, source: str, status: str,
-               effective_from: date, changes: tuple[Change, ...], recorded_by: str,
-               timestamp: datetime) -> Revision:
+    def record(
+        cls,
+        revision_id: str,
+        title: str,
+        source: str,
+        status: str,
+        effective_from: date,
+        changes: tuple[Change, ...],
+        recorded_by: str,
+        timestamp: datetime,
+    ) -> Revision:
         return cls._create(
-            cls.Recorded, id=cls.create_id(revision_id), timestamp=timestamp,
-            revision_id=revision_id, title=title, source=source, status=status,
-            effective_from=effective_from, changes=tuple(changes),
+            cls.Recorded,
+            id=cls.create_id(revision_id),
+            timestamp=timestamp,
+            revision_id=revision_id,
+            title=title,
+            source=source,
+            status=status,
+            effective_from=effective_from,
+            changes=tuple(changes),
             recorded_by=recorded_by,
         )
 
-    def says_the_same_as(self, title: str, source: str, status: str,
-                         effective_from: date, changes: tuple[Change, ...]) -> bool:
+    def says_the_same_as(
+        self,
+        title: str,
+        source: str,
+        status: str,
+        effective_from: date,
+        changes: tuple[Change, ...],
+    ) -> bool:
         """Whether a resubmission repeats what was recorded (so it is a no-op)."""
-        return (self.title, self.source, self.status, self.effective_from,
-                self.changes) == (title, source, status, effective_from, changes)
+        return (
+            self.title,
+            self.source,
+            self.status,
+            self.effective_from,
+            self.changes,
+        ) == (title, source, status, effective_from, changes)
 
-    def enact(self, effective_from: date | None, recorded_by: str,
-              timestamp: datetime) -> None:
+    def enact(
+        self, effective_from: date | None, recorded_by: str, timestamp: datetime
+    ) -> None:
         if self.status != "proposed":
             raise RevisionStatusError(
                 f"revision {self.revision_id!r} is {self.status}: only a proposed "
                 "revision can be enacted"
             )
-        self.trigger_event(self.Enacted, timestamp=timestamp,
-                           revision_id=self.revision_id,
-                           effective_from=effective_from or self.effective_from,
-                           recorded_by=recorded_by)
+        self.trigger_event(
+            self.Enacted,
+            timestamp=timestamp,
+            revision_id=self.revision_id,
+            effective_from=effective_from or self.effective_from,
+            recorded_by=recorded_by,
+        )
 
     def withdraw(self, recorded_by: str, timestamp: datetime) -> None:
         if self.status != "proposed":
@@ -103,14 +139,20 @@ class Revision(Aggregate):
                 f"revision {self.revision_id!r} is {self.status}: only a proposed "
                 "revision can be withdrawn"
             )
-        self.trigger_event(self.Withdrawn, timestamp=timestamp,
-                           revision_id=self.revision_id, recorded_by=recorded_by)
+        self.trigger_event(
+            self.Withdrawn,
+            timestamp=timestamp,
+            revision_id=self.revision_id,
+            recorded_by=recorded_by,
+        )
+
 
 ItemLoader = Callable[[str], FeeItem | None]
 
 
-def apply_changes(revision: Revision, load_item: ItemLoader,
-                  timestamp: datetime) -> list[FeeItem]:
+def apply_changes(
+    revision: Revision, load_item: ItemLoader, timestamp: datetime
+) -> list[FeeItem]:
     """Record each change on its item, in order; the items to save, or refuse.
 
     A refusal names the change's index, and nothing is recorded: the caller
@@ -122,18 +164,26 @@ def apply_changes(revision: Revision, load_item: ItemLoader,
         item = touched.get(change.code) or load_item(change.code)
         try:
             if item is None and change.op == "introduce":
-                item = FeeItem.introduce(change, effective_from,
-                                         revision.revision_id, revision.source,
-                                         timestamp)
+                item = FeeItem.introduce(
+                    change,
+                    effective_from,
+                    revision.revision_id,
+                    revision.source,
+                    timestamp,
+                )
             elif item is None:
                 raise ItemNotInForceError(change.code, change.op, effective_from)
             else:
-                item.record(change, effective_from, revision.revision_id,
-                            revision.source, timestamp)
+                item.record(
+                    change,
+                    effective_from,
+                    revision.revision_id,
+                    revision.source,
+                    timestamp,
+                )
         except ChangeRefusedError as error:
             error.index = index
             raise
         assert item is not None
         touched[change.code] = item
     return list(touched.values())
-

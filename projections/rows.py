@@ -13,8 +13,18 @@ from domain.rules import Exclusion, Limit
 from domain.timeline import Fact, Interval, ItemState
 
 INTERVAL_COLUMNS = (
-    "code", "valid_from", "valid_to", "name", "unit", "value", "addon_to",
-    "limits", "exclusions", "eligible_diseases", "revision", "source",
+    "code",
+    "valid_from",
+    "valid_to",
+    "name",
+    "unit",
+    "value",
+    "addon_to",
+    "limits",
+    "exclusions",
+    "eligible_diseases",
+    "revision",
+    "source",
 )
 Row = Mapping[str, Any]
 
@@ -58,17 +68,30 @@ def interval_from_row(row: Row) -> Interval:
         eligible_diseases=tuple(json.loads(row["eligible_diseases"])),
     )
     valid_to = date.fromisoformat(row["valid_to"]) if row["valid_to"] else None
-    return Interval(date.fromisoformat(row["valid_from"]), valid_to, state,
-                    row["revision"], row["source"])
+    return Interval(
+        date.fromisoformat(row["valid_from"]),
+        valid_to,
+        state,
+        row["revision"],
+        row["source"],
+    )
 
 
 def fact_row(fact: Fact) -> tuple[str, str, str, str, str]:
     change = json.dumps(change_to_dict(fact.change), ensure_ascii=False)
-    return (fact.change.op, fact.effective_from.isoformat(), fact.revision,
-            fact.source, change)
+    return (
+        fact.change.op,
+        fact.effective_from.isoformat(),
+        fact.revision,
+        fact.source,
+        change,
+    )
 
 
 def fact_from_row(row: Row) -> Fact:
-    return Fact(change_from_dict(json.loads(row["change"])),
-                date.fromisoformat(row["effective_from"]), row["revision"],
-                row["source"])
+    return Fact(
+        change_from_dict(json.loads(row["change"])),
+        date.fromisoformat(row["effective_from"]),
+        row["revision"],
+        row["source"],
+    )

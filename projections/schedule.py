@@ -34,36 +34,43 @@ class ScheduleProjection(Projection[ScheduleView]):
     def item_changed(self, event: FeeItem.ItemChanged, tracking: Tracking) -> None:
         self._item_changed(event, tracking)
 
-    def _item_changed(self, event: FeeItem.Introduced | FeeItem.ItemChanged,
-                      tracking: Tracking) -> None:
+    def _item_changed(
+        self, event: FeeItem.Introduced | FeeItem.ItemChanged, tracking: Tracking
+    ) -> None:
         fact = event.as_fact()
         history = intervals([*self.view.facts(event.code), fact])
         self.view.record_item_change(fact, history, event.timestamp, tracking)
 
     @process_event.register
     def revision_recorded(self, event: Revision.Recorded, tracking: Tracking) -> None:
-        self.view.record_revision({
-            "revision_id": event.revision_id, "title": event.title,
-            "source": event.source, "status": event.status,
-            "effective_from": event.effective_from.isoformat(),
-            "changes": [change_to_dict(c) for c in event.changes],
-            "recorded_at": instant(event.timestamp),
-            "recorded_by": event.recorded_by,
-        }, tracking)
+        self.view.record_revision(
+            {
+                "revision_id": event.revision_id,
+                "title": event.title,
+                "source": event.source,
+                "status": event.status,
+                "effective_from": event.effective_from.isoformat(),
+                "changes": [change_to_dict(c) for c in event.changes],
+                "recorded_at": instant(event.timestamp),
+                "recorded_by": event.recorded_by,
+            },
+            tracking,
+        )
 
     @process_event.register
     def revision_enacted(self, event: Revision.Enacted, tracking: Tracking) -> None:
-        self.view.set_revision_status(event.revision_id, "enacted",
-                                      event.effective_from, tracking)
+        self.view.set_revision_status(
+            event.revision_id, "enacted", event.effective_from, tracking
+        )
 
     @process_event.register
-    def revision_withdrawn(self, event: Revision.Withdrawn,
-                           tracking: Tracking) -> None:
+    def revision_withdrawn(self, event: Revision.Withdrawn, tracking: Tracking) -> None:
         self.view.set_revision_status(event.revision_id, "withdrawn", None, tracking)
 
 
-def catch_up(app: Application[Any], projection: ScheduleProjection,
-             batch_size: int = 500) -> int:
+def catch_up(
+    app: Application[Any], projection: ScheduleProjection, batch_size: int = 500
+) -> int:
     """Process every notification the view has not tracked yet; return how many."""
     processed = 0
     while True:

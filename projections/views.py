@@ -53,17 +53,26 @@ class ScheduleView(TrackingRecorder, ABC):
     """Every item's validity intervals, bitemporally, plus the revisions index."""
 
     @abstractmethod
-    def record_item_change(self, fact: Fact, intervals: Sequence[Interval],
-                           recorded_at: datetime, tracking: Tracking) -> None:
+    def record_item_change(
+        self,
+        fact: Fact,
+        intervals: Sequence[Interval],
+        recorded_at: datetime,
+        tracking: Tracking,
+    ) -> None:
         """Store the fact and make `intervals` the item's current history."""
 
     @abstractmethod
     def record_revision(self, row: dict[str, Any], tracking: Tracking) -> None: ...
 
     @abstractmethod
-    def set_revision_status(self, revision_id: str, status: str,
-                            effective_from: date | None,
-                            tracking: Tracking) -> None: ...
+    def set_revision_status(
+        self,
+        revision_id: str,
+        status: str,
+        effective_from: date | None,
+        tracking: Tracking,
+    ) -> None: ...
 
     @abstractmethod
     def facts(self, code: str) -> list[Fact]: ...
@@ -93,9 +102,9 @@ class SQLScheduleView(ScheduleView):
     application_name = "kaitei"
 
     def _tables(self) -> dict[str, str]:
-        return {name: f"kaitei_{name}"
-                for name in ("facts", "intervals", "revisions")} | {
-            "facts_idx": "kaitei_facts_code", "intervals_idx": "kaitei_intervals_code"}
+        return {
+            name: f"kaitei_{name}" for name in ("facts", "intervals", "revisions")
+        } | {"facts_idx": "kaitei_facts_code", "intervals_idx": "kaitei_intervals_code"}
 
     def _sql(self, statement: str) -> str:
         return statement.format(**self._tables()).replace("?", self.placeholder)
@@ -111,65 +120,100 @@ class SQLScheduleView(ScheduleView):
             return list(c.fetchall())
 
     def create_table(self) -> None:
-        super().create_table()
+        super().create_table()  # type: ignore[misc]
         with self._cursor(commit=True) as c:
             for statement in DDL:
                 c.execute(self._sql(statement))
 
-    def record_item_change(self, fact: Fact, intervals: Sequence[Interval],
-                           recorded_at: datetime, tracking: Tracking) -> None:
+    def record_item_change(
+        self,
+        fact: Fact,
+        intervals: Sequence[Interval],
+        recorded_at: datetime,
+        tracking: Tracking,
+    ) -> None:
         code, moment = fact.change.code, instant(recorded_at)
         wanted = {interval_row(i) for i in intervals}
         with self._cursor(commit=True) as c:
-            c.execute(self._sql(
-                "INSERT INTO {facts} (position, code, op, effective_from, revision,"
-                " source, change, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                (tracking.notification_id, code, *fact_row(fact), moment))
-            c.execute(self._sql(
-                f"SELECT {COLUMNS} FROM {{intervals}} WHERE code = ? AND {CURRENT}"),
-                (code,))
+            c.execute(
+                self._sql(
+                    "INSERT INTO {facts} (position, code, op, effective_from, revision,"
+                    " source, change, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                (tracking.notification_id, code, *fact_row(fact), moment),
+            )
+            c.execute(
+                self._sql(
+                    f"SELECT {COLUMNS} FROM {{intervals}} WHERE code = ? AND {CURRENT}"
+                ),
+                (code,),
+            )
             current = {tuple(r[k] for k in INTERVAL_COLUMNS) for r in c.fetchall()}
             for gone in current - wanted:
-                c.execute(self._sql(
-                    "UPDATE {intervals} SET recorded_to = ? WHERE code = ? AND "
-                    f"valid_from = ? AND {CURRENT}"), (moment, code, gone[1]))
+                c.execute(
+                    self._sql(
+                        "UPDATE {intervals} SET recorded_to = ? WHERE code = ? AND "
+                        f"valid_from = ? AND {CURRENT}"
+                    ),
+                    (moment, code, gone[1]),
+                )
             for new in sorted(wanted - current, key=lambda r: r[1] or ""):
-                c.execute(self._sql(
-                    f"INSERT INTO {{intervals}} ({COLUMNS}, recorded_from) VALUES "
-                    f"({', '.join('?' * (len(INTERVAL_COLUMNS) + 1))})"),
-                    (*new, moment))
+                c.execute(
+                    self._sql(
+                        f"INSERT INTO {{intervals}} ({COLUMNS}, recorded_from) VALUES "
+                        f"({', '.join('?' * (len(INTERVAL_COLUMNS) + 1))})"
+                    ),
+                    (*new, moment),
+                )
             self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
 
     def record_revision(self, row: dict[str, Any], tracking: Tracking) -> None:
-        row = {**row, "changes": json.dumps(row["changes"], ensure_ascii=False),
-               "position": tracking.notification_id}
+        row = {
+            **row,
+            "changes": json.dumps(row["changes"], ensure_ascii=False),
+            "position": tracking.notification_id,
+        }
         with self._cursor(commit=True) as c:
-            c.execute(self._sql(
-                f"INSERT INTO {{revisions}} ({', '.join(row)}) VALUES "
-                f"({', '.join('?' * len(row))})"), tuple(row.values()))
+            c.execute(
+                self._sql(
+                    f"INSERT INTO {{revisions}} ({', '.join(row)}) VALUES "
+                    f"({', '.join('?' * len(row))})"
+                ),
+                tuple(row.values()),
+            )
             self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
 
-    def set_revision_status(self, revision_id: str, status: str,
-                            effective_from: date | None,
-                            tracking: Tracking) -> None:
+    def set_revision_status(
+        self,
+        revision_id: str,
+        status: str,
+        effective_from: date | None,
+        tracking: Tracking,
+    ) -> None:
         day = effective_from.isoformat() if effective_from else None
         with self._cursor(commit=True) as c:
-            c.execute(self._sql(
-                "UPDATE {revisions} SET status = ?, "
-                "effective_from = COALESCE(CAST(? AS TEXT), effective_from) WHERE revision_id = ?"),
-                (status, day, revision_id))
+            c.execute(
+                self._sql(
+                    "UPDATE {revisions} SET status = ?, effective_from = "
+                    "COALESCE(CAST(? AS TEXT), effective_from) WHERE revision_id = ?"
+                ),
+                (status, day, revision_id),
+            )
             self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
 
     def facts(self, code: str) -> list[Fact]:
-        rows = self._rows("SELECT * FROM {facts} WHERE code = ? ORDER BY position",
-                          (code,))
+        rows = self._rows(
+            "SELECT * FROM {facts} WHERE code = ? ORDER BY position", (code,)
+        )
         return [fact_from_row(r) for r in rows]
 
     def intervals(self, code: str, known_at: datetime | None) -> list[Interval]:
         record, params = _record_filter(known_at)
         rows = self._rows(
             f"SELECT {COLUMNS} FROM {{intervals}} WHERE code = ? AND {record} "
-            "ORDER BY valid_from", (code, *params))
+            "ORDER BY valid_from",
+            (code, *params),
+        )
         return [interval_from_row(r) for r in rows]
 
     def schedule(self, as_of: date, known_at: datetime | None) -> list[Interval]:
@@ -177,7 +221,9 @@ class SQLScheduleView(ScheduleView):
         day = as_of.isoformat()
         rows = self._rows(
             f"SELECT {COLUMNS} FROM {{intervals}} WHERE {IN_FORCE} AND {record} "
-            "ORDER BY code", (day, day, *params))
+            "ORDER BY code",
+            (day, day, *params),
+        )
         return [interval_from_row(r) for r in rows]
 
     def revisions(self) -> list[dict[str, Any]]:
@@ -186,16 +232,20 @@ class SQLScheduleView(ScheduleView):
 
     def dump(self) -> list[tuple[Any, ...]]:
         rows = self._rows(
-            "SELECT * FROM {intervals} ORDER BY code, valid_from, recorded_from")
+            "SELECT * FROM {intervals} ORDER BY code, valid_from, recorded_from"
+        )
         return [tuple(dict(r).values()) for r in rows]
 
     def drop(self) -> None:
         with self._cursor(commit=True) as c:
             for table in ("facts", "intervals", "revisions"):
                 c.execute(self._sql(f"DELETE FROM {{{table}}}"))
-            c.execute(self._sql(f"DELETE FROM {self._tracking_table()} "
-                                "WHERE application_name = ?"),
-                      (self.application_name,))
+            c.execute(
+                self._sql(
+                    f"DELETE FROM {self._tracking_table()} WHERE application_name = ?"
+                ),
+                (self.application_name,),
+            )
 
     def _tracking_table(self) -> str:
         return "tracking"
@@ -219,8 +269,10 @@ class PostgresScheduleView(SQLScheduleView, PostgresTrackingRecorder):
 
     def _tables(self) -> dict[str, str]:
         schema = self.datastore.schema
-        return {k: v if k.endswith("_idx") else f'"{schema}".{v}'
-                for k, v in super()._tables().items()}
+        return {
+            k: v if k.endswith("_idx") else f'"{schema}".{v}'
+            for k, v in super()._tables().items()
+        }
 
     def _tracking_table(self) -> str:
         return f'"{self.datastore.schema}".{self.tracking_table_name}'

@@ -15,15 +15,17 @@ from service.routers import health, items, revisions, schedule
 from service.settings import Settings
 
 
-def create_app(fee_schedule: FeeSchedule | None = None,
-               tokens: dict[str, str] | None = None) -> FastAPI:
+def create_app(
+    fee_schedule: FeeSchedule | None = None, tokens: dict[str, str] | None = None
+) -> FastAPI:
     """The service; tests pass their own FeeSchedule (and tokens)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = fee_schedule is None
         app.state.schedule = fee_schedule or FeeSchedule(
-            Settings.from_env().eventsourcing_env())
+            Settings.from_env().eventsourcing_env()
+        )
         app.state.tokens = tokens if tokens is not None else tokens_from_env()
         yield
         if owned:
@@ -31,7 +33,7 @@ def create_app(fee_schedule: FeeSchedule | None = None,
 
     app = FastAPI(
         title="kaitei",
-        summary="The revision history of Japan's medical fee schedule (診療報酬点数表).",
+        summary="Revision history of Japan's medical fee schedule (診療報酬点数表).",
         lifespan=lifespan,
     )
     for module in (revisions, items, schedule, health):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.postgres import PostgresFactory
 
@@ -22,7 +23,11 @@ from domain.fee_items import FeeItem
 from domain.revisions import Revision, apply_changes
 from domain.timeline import Interval
 from projections.schedule import ScheduleProjection, catch_up
-from projections.views import PostgresScheduleView, SQLiteScheduleView
+from projections.views import (
+    PostgresScheduleView,
+    ScheduleView,
+    SQLiteScheduleView,
+)
 from service import transcodings
 
 SAVE_ATTEMPTS = 5  # a version conflict with a concurrent writer is retried
@@ -57,9 +62,12 @@ class FeeSchedule(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
-        view_class = (PostgresScheduleView if isinstance(self.factory, PostgresFactory)
-                      else SQLiteScheduleView)
-        self.view = self.factory.tracking_recorder(view_class)
+        view_class = (
+            PostgresScheduleView
+            if isinstance(self.factory, PostgresFactory)
+            else SQLiteScheduleView
+        )
+        self.view = cast(ScheduleView, self.factory.tracking_recorder(view_class))
         self.projection = ScheduleProjection(view=self.view)
         self._catching_up = threading.Lock()
         self.catch_up()
@@ -93,7 +101,8 @@ class FeeSchedule(Application[UUID]):
                 continue  # another writer saved the same item first: re-validate
         raise RevisionConflictError(
             f"revision {draft.id!r}: the items it changes kept being changed by "
-            "concurrent writers; nothing was recorded, submit it again")
+            "concurrent writers; nothing was recorded, submit it again"
+        )
 
     def _record_once(self, draft: RevisionDraft, recorded_by: str) -> Recorded:
         existing = self._revision_or_none(draft.id)
@@ -101,23 +110,33 @@ class FeeSchedule(Application[UUID]):
             return self._resubmitted(existing, draft)
         now = datetime.now(UTC)
         revision = Revision.record(
-            draft.id, draft.title, draft.source, draft.status, draft.effective_from,
-            draft.changes, recorded_by, now)
+            draft.id,
+            draft.title,
+            draft.source,
+            draft.status,
+            draft.effective_from,
+            draft.changes,
+            recorded_by,
+            now,
+        )
         items = apply_changes(revision, self._item_or_none, now)
         if draft.status != "enacted":
             items = []  # a proposal is checked now but changes nothing until enacted
         return self._saved(draft.id, revision, *items)
 
     def _resubmitted(self, existing: Revision, draft: RevisionDraft) -> Recorded:
-        if existing.says_the_same_as(draft.title, draft.source, draft.status,
-                                     draft.effective_from, draft.changes):
+        if existing.says_the_same_as(
+            draft.title, draft.source, draft.status, draft.effective_from, draft.changes
+        ):
             return Recorded(draft.id, created=False, position=self.position())
         raise RevisionConflictError(
             f"revision {draft.id!r} is already recorded with another body; "
-            "use a new id, or POST /revisions/{id}/corrections")
+            "use a new id, or POST /revisions/{id}/corrections"
+        )
 
-    def enact(self, revision_id: str, effective_from: date | None,
-              recorded_by: str) -> Recorded:
+    def enact(
+        self, revision_id: str, effective_from: date | None, recorded_by: str
+    ) -> Recorded:
         """A proposal becomes law: its changes are recorded on their items."""
         for _ in range(SAVE_ATTEMPTS):
             revision = self.revision(revision_id)
@@ -135,12 +154,16 @@ class FeeSchedule(Application[UUID]):
         revision.withdraw(recorded_by, datetime.now(UTC))
         return self._saved(revision_id, revision)
 
-    def _saved(self, revision_id: str, *aggregates: Any) -> Recorded:
+    def _saved(self, revision_id: str, *aggregates: Aggregate) -> Recorded:
         recordings = self.save(*aggregates)
         self.catch_up()
         events = [_describe(r.domain_event, r.notification.id) for r in recordings]
-        return Recorded(revision_id, created=True,
-                        position=recordings[-1].notification.id, events=events)
+        return Recorded(
+            revision_id,
+            created=True,
+            position=recordings[-1].notification.id,
+            events=events,
+        )
 
     # Queries
 
@@ -189,25 +212,34 @@ def _why_not_in_force(code: str, as_of: date, history: list[Interval]) -> str:
     if not history:
         return f"no item {code} has ever been recorded"
     if as_of < history[0].valid_from:
-        return (f"{code} is not yet in force on {as_of}: "
-                f"it is introduced from {history[0].valid_from}")
+        return (
+            f"{code} is not yet in force on {as_of}: "
+            f"it is introduced from {history[0].valid_from}"
+        )
     ended = [i.valid_to for i in history if i.valid_to and i.valid_to <= as_of]
     abolished = max(ended) if ended else as_of
     again = [i.valid_from for i in history if i.valid_from > as_of]
-    reason = (f"{code} is not in force on {as_of}: abolished from {abolished} "
-              f"(last billable day {abolished - timedelta(days=1)})")
+    reason = (
+        f"{code} is not in force on {as_of}: abolished from {abolished} "
+        f"(last billable day {abolished - timedelta(days=1)})"
+    )
     return reason + (f"; in force again from {again[0]}" if again else "")
 
 
-def _describe(event: Any, position: int) -> dict[str, Any]:
+def _describe(event: object, position: int) -> dict[str, Any]:
     """One recorded event as the API reports it."""
     described: dict[str, Any] = {
-        "type": type(event).__qualname__, "position": position,
-        "version": event.originator_version,
-        "recorded_at": event.timestamp.isoformat(),
+        "type": type(event).__qualname__,
+        "position": position,
+        "version": getattr(event, "originator_version", None),
+        "recorded_at": _iso(getattr(event, "timestamp", None)),
     }
     for key in ("code", "revision_id", "effective_from"):
         if hasattr(event, key):
             value = getattr(event, key)
-            described[key] = value.isoformat() if isinstance(value, date) else value
+            described[key] = _iso(value)
     return described
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, date | datetime) else value

@@ -22,8 +22,11 @@ from service.documents import DocumentError, bundled_documents, read_document
 from service.settings import Settings, SettingsError
 from service.tables import schedule_csv
 
-app = typer.Typer(help="kaitei: the revision history of the 診療報酬点数表.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="kaitei: the revision history of the 診療報酬点数表.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 console = Console()
 
 
@@ -161,8 +164,15 @@ def items_table(intervals: list[Interval], title: str) -> Table:
     for i in intervals:
         out = ItemOut.of(i).model_dump(mode="json")
         valid = f"{i.valid_from} – {i.valid_to or ''}"
-        table.add_row(out["code"], out["name"], json.dumps(out["value"]),
-                      out["unit"], valid, out["revision"], out["source"])
+        table.add_row(
+            out["code"],
+            out["name"],
+            json.dumps(out["value"]),
+            out["unit"],
+            valid,
+            out["revision"],
+            out["source"],
+        )
     return table
 
 

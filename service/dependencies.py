@@ -25,8 +25,11 @@ def recorded_by(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise HTTPException(401, "writes need Authorization: Bearer <token>",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "writes need Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     for name, known in tokens.items():
         if hmac.compare_digest(known.encode(), token.strip().encode()):
             return name

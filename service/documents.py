@@ -22,8 +22,9 @@ def read_document(path: Path) -> RevisionDraft:
     """One revision from a YAML or JSON file, validated like the HTTP body."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = (json.loads(text) if path.suffix.lower() == ".json"
-                else yaml.safe_load(text))
+        data = (
+            json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        )
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as error:
         raise DocumentError(f"{path}: cannot read: {error}") from None
     try:

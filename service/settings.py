@@ -37,18 +37,23 @@ class Settings:
         """eventsourcing's variables for the store `KAITEI_DATABASE_URL` names."""
         url = urlsplit(self.database_url)
         if url.scheme == "sqlite":
-            path = unquote(self.database_url[len("sqlite:///"):])
+            path = unquote(self.database_url[len("sqlite:///") :])
             if not self.database_url.startswith("sqlite:///") or not path:
                 raise SettingsError(
                     f"KAITEI_DATABASE_URL={self.database_url!r}: "
-                    "use sqlite:///path/to/file")
-            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                    "SQLITE_DBNAME": path, "SQLITE_LOCK_TIMEOUT": "30"}
+                    "use sqlite:///path/to/file"
+                )
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
         if url.scheme in ("postgresql", "postgres"):
             return _postgres_env(self.database_url)
         raise SettingsError(
             f"KAITEI_DATABASE_URL={self.database_url!r}: use sqlite:///path or "
-            "postgresql://user@host/db")
+            "postgresql://user@host/db"
+        )
 
 
 def _postgres_env(database_url: str) -> dict[str, str]:
@@ -77,9 +82,16 @@ def ensure_schema(env: dict[str, str]) -> None:
     if env["POSTGRES_SCHEMA"] == "public":
         return
     with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"],
-        port=int(env["POSTGRES_PORT"]), user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"], autocommit=True, connect_timeout=5,
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        autocommit=True,
+        connect_timeout=5,
     ) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-            sql.Identifier(env["POSTGRES_SCHEMA"])))
+        conn.execute(
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                sql.Identifier(env["POSTGRES_SCHEMA"])
+            )
+        )

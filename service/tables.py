@@ -8,9 +8,20 @@ from collections.abc import Sequence
 
 from domain.timeline import Interval
 
-CSV_HEADER = ("code", "name", "unit", "value", "valid_from", "valid_to",
-              "addon_to", "limits", "exclusions", "eligible_diseases",
-              "revision", "source")
+CSV_HEADER = (
+    "code",
+    "name",
+    "unit",
+    "value",
+    "valid_from",
+    "valid_to",
+    "addon_to",
+    "limits",
+    "exclusions",
+    "eligible_diseases",
+    "revision",
+    "source",
+)
 
 
 def schedule_csv(intervals: Sequence[Interval]) -> str:
@@ -20,10 +31,20 @@ def schedule_csv(intervals: Sequence[Interval]) -> str:
     writer.writerow(CSV_HEADER)
     for i in intervals:
         s = i.state
-        writer.writerow((
-            s.code, s.name, s.unit, s.value, i.valid_from, i.valid_to or "",
-            " ".join(s.addon_to), " ".join(f"{x.max}/{x.per}" for x in s.limits),
-            " ".join(f"{x.code}/{x.scope}" for x in s.exclusions),
-            " ".join(s.eligible_diseases), i.revision, i.source,
-        ))
+        writer.writerow(
+            (
+                s.code,
+                s.name,
+                s.unit,
+                s.value,
+                i.valid_from,
+                i.valid_to or "",
+                " ".join(s.addon_to),
+                " ".join(f"{x.max}/{x.per}" for x in s.limits),
+                " ".join(f"{x.code}/{x.scope}" for x in s.exclusions),
+                " ".join(s.eligible_diseases),
+                i.revision,
+                i.source,
+            )
+        )
     return out.getvalue()

@@ -56,6 +56,5 @@ class ChangeAsDict(Transcoding):
 
 
 def register(transcoder: JSONTranscoder) -> None:
-    for transcoding in (DateAsISO(), LimitAsDict(), ExclusionAsDict(),
-                        ChangeAsDict()):
+    for transcoding in (DateAsISO(), LimitAsDict(), ExclusionAsDict(), ChangeAsDict()):
         transcoder.register(transcoding)

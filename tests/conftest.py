@@ -16,8 +16,13 @@ from service.app import create_app
 from service.application import FeeSchedule
 from service.settings import Settings
 
-POSTGRES = os.environ.get("KAITEI_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-STORES = [s.strip() for s in os.environ.get("KAITEI_TEST_STORES", "sqlite,postgres").split(",")]
+POSTGRES = os.environ.get(
+    "KAITEI_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
+)
+STORES = [
+    s.strip()
+    for s in os.environ.get("KAITEI_TEST_STORES", "sqlite,postgres").split(",")
+]
 
 if os.environ.get("CI") and "postgres" not in STORES:
     raise pytest.UsageError("CI must run the PostgreSQL tests (KAITEI_TEST_STORES)")
@@ -29,12 +34,15 @@ def _postgres_schema() -> Iterator[str]:
     try:
         conn = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
-        pytest.fail(f"PostgreSQL at {POSTGRES} is unreachable ({error}); start it, "
-                    "or run with KAITEI_TEST_STORES=sqlite outside CI")
+        pytest.fail(
+            f"PostgreSQL at {POSTGRES} is unreachable ({error}); start it, "
+            "or run with KAITEI_TEST_STORES=sqlite outside CI"
+        )
     with conn:
         yield f"{POSTGRES}?schema={schema}"
-        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-            sql.Identifier(schema)))
+        conn.execute(
+            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
+        )
 
 
 @pytest.fixture(params=STORES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BeforeValidator, Field, PlainSerializer, StringConstraints
 
@@ -16,14 +16,14 @@ CODE_PATTERN = r"^(?:[A-Z][0-9]{3}(?:-[0-9A-Za-z]+)*|[0-9]{9})$"
 DISEASE_PATTERN = r"^[A-Z][0-9A-Z]{0,6}$"  # an ICD-10 code or prefix (T78, T782)
 
 
-def normalise_code(value: Any) -> Any:
+def normalise_code(value: object) -> object:
     """NFKC (Ａ００１ = A001) and trimmed; other types left for pydantic to refuse."""
     if isinstance(value, str):
         return unicodedata.normalize("NFKC", value).strip()
     return value
 
 
-def date_or_wareki(value: Any) -> Any:
+def date_or_wareki(value: object) -> object:
     if isinstance(value, str):
         return parse_date(value)
     return value
@@ -35,17 +35,21 @@ def number(value: Decimal) -> int | float:
 
 
 Code = Annotated[
-    str, BeforeValidator(normalise_code),
+    str,
+    BeforeValidator(normalise_code),
     StringConstraints(pattern=CODE_PATTERN, max_length=40),
 ]
 Disease = Annotated[
-    str, BeforeValidator(normalise_code),
+    str,
+    BeforeValidator(normalise_code),
     StringConstraints(pattern=DISEASE_PATTERN),
 ]
 DateIn = Annotated[date, BeforeValidator(date_or_wareki)]
 Value = Annotated[
-    Decimal, Field(ge=0, max_digits=12, decimal_places=2),
+    Decimal,
+    Field(ge=0, max_digits=12, decimal_places=2),
     PlainSerializer(number, when_used="json"),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                        max_length=500)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+]

@@ -15,9 +15,11 @@ class AsOfQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     as_of: DateIn | None = Field(
-        None, description="Valid time (施行日基準), YYYY-MM-DD or 和暦; default today.")
+        None, description="Valid time (施行日基準), YYYY-MM-DD or 和暦; default today."
+    )
     known_at: AwareDatetime | None = Field(
-        None, description="Record time, ISO 8601 with offset; default now.")
+        None, description="Record time, ISO 8601 with offset; default now."
+    )
 
 
 class ScheduleQuery(AsOfQuery):
@@ -54,14 +56,20 @@ class ItemOut(BaseModel):
     def of(cls, interval: Interval) -> ItemOut:
         state = interval.state
         return cls(
-            code=state.code, name=state.name, unit=state.unit, value=state.value,
+            code=state.code,
+            name=state.name,
+            unit=state.unit,
+            value=state.value,
             addon_to=list(state.addon_to),
             limits=[LimitOut(per=x.per, max=x.max) for x in state.limits],
-            exclusions=[ExclusionOut(code=x.code, scope=x.scope)
-                        for x in state.exclusions],
+            exclusions=[
+                ExclusionOut(code=x.code, scope=x.scope) for x in state.exclusions
+            ],
             eligible_diseases=list(state.eligible_diseases),
-            valid_from=interval.valid_from, valid_to=interval.valid_to,
-            revision=interval.revision, source=interval.source,
+            valid_from=interval.valid_from,
+            valid_to=interval.valid_to,
+            revision=interval.revision,
+            source=interval.source,
         )
 
 

@@ -34,7 +34,8 @@ class ExclusionIn(Strict):
 class ChangeBase(Strict):
     code: Code
     effective_from: DateIn | None = Field(
-        None, description="Its own date (経過措置); default: the revision's.")
+        None, description="Its own date (経過措置); default: the revision's."
+    )
 
     def to_domain(self) -> Change:
         data = self.model_dump(exclude_none=True)
@@ -89,8 +90,12 @@ class SetEligibilityIn(ChangeBase):
     diseases: list[Disease]
 
     def to_domain(self) -> Change:
-        return Change("set_eligibility", self.code, self.effective_from,
-                      eligible_diseases=tuple(self.diseases))
+        return Change(
+            "set_eligibility",
+            self.code,
+            self.effective_from,
+            eligible_diseases=tuple(self.diseases),
+        )
 
 
 class SetAddonToIn(ChangeBase):
@@ -99,8 +104,14 @@ class SetAddonToIn(ChangeBase):
 
 
 ChangeIn = Annotated[
-    IntroduceIn | ReviseIn | AbolishIn | RenameIn | SetLimitsIn | SetExclusionsIn
-    | SetEligibilityIn | SetAddonToIn,
+    IntroduceIn
+    | ReviseIn
+    | AbolishIn
+    | RenameIn
+    | SetLimitsIn
+    | SetExclusionsIn
+    | SetEligibilityIn
+    | SetAddonToIn,
     Field(discriminator="op"),
 ]
 
@@ -116,9 +127,14 @@ class RevisionIn(Strict):
     changes: list[ChangeIn] = Field(min_length=1, max_length=20000)
 
     def to_draft(self) -> RevisionDraft:
-        return RevisionDraft(self.id, self.title, self.source, self.status,
-                             self.effective_from,
-                             tuple(c.to_domain() for c in self.changes))
+        return RevisionDraft(
+            self.id,
+            self.title,
+            self.source,
+            self.status,
+            self.effective_from,
+            tuple(c.to_domain() for c in self.changes),
+        )
 
 
 class EnactIn(Strict):

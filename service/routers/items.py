@@ -15,11 +15,11 @@ router = APIRouter(prefix="/items", tags=["items"])
 
 
 @router.get("/{code}", responses={404: {"description": "not in force, and why"}})
-def read_item(code: Annotated[str, Path(max_length=40)],
-              query: Annotated[AsOfQuery, Query()],
-              schedule: ScheduleDep) -> ItemOut:
+def read_item(
+    code: Annotated[str, Path(max_length=40)],
+    query: Annotated[AsOfQuery, Query()],
+    schedule: ScheduleDep,
+) -> ItemOut:
     """The item's state on `as_of` (default today), with its revision and source."""
     as_of = query.as_of or date.today()
-    return ItemOut.of(schedule.item(normalise_code(code), as_of, query.known_at))
-
-
+    return ItemOut.of(schedule.item(str(normalise_code(code)), as_of, query.known_at))

@@ -17,14 +17,22 @@ router = APIRouter(prefix="/revisions", tags=["revisions"])
 
 def _answer(recorded: Recorded, response: Response) -> RecordedOut:
     response.status_code = 201 if recorded.created else 200
-    return RecordedOut(id=recorded.id, events=recorded.events,
-                       position=recorded.position)
+    return RecordedOut(
+        id=recorded.id, events=recorded.events, position=recorded.position
+    )
 
 
-@router.post("", status_code=201, responses={200: {"description": "already recorded"},
-                                             409: {"description": "other body"}})
-def record_revision(body: RevisionIn, schedule: ScheduleDep, writer: WriterDep,
-                    response: Response) -> RecordedOut:
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        200: {"description": "already recorded"},
+        409: {"description": "other body"},
+    },
+)
+def record_revision(
+    body: RevisionIn, schedule: ScheduleDep, writer: WriterDep, response: Response
+) -> RecordedOut:
     """Record a revision atomically; the same body again records nothing (200)."""
     return _answer(schedule.record_revision(body.to_draft(), writer), response)
 
@@ -38,28 +46,42 @@ def list_revisions(schedule: ScheduleDep) -> dict[str, list[dict[str, Any]]]:
 @router.get("/{revision_id}")
 def read_revision(revision_id: str, schedule: ScheduleDep) -> dict[str, Any]:
     schedule.revision(revision_id)  # 404 naming the id when unknown
-    return next(_out(r) for r in schedule.revisions()
-                if r["revision_id"] == revision_id)
+    return next(
+        _out(r) for r in schedule.revisions() if r["revision_id"] == revision_id
+    )
 
 
 @router.post("/{revision_id}/enact")
-def enact_revision(revision_id: str, schedule: ScheduleDep, writer: WriterDep,
-                   response: Response, body: EnactIn | None = None) -> RecordedOut:
+def enact_revision(
+    revision_id: str,
+    schedule: ScheduleDep,
+    writer: WriterDep,
+    response: Response,
+    body: EnactIn | None = None,
+) -> RecordedOut:
     """A proposal (改定案) becomes enacted, optionally from another date."""
     effective_from = body.effective_from if body else None
     return _answer(schedule.enact(revision_id, effective_from, writer), response)
 
 
 @router.post("/{revision_id}/withdraw")
-def withdraw_revision(revision_id: str, schedule: ScheduleDep, writer: WriterDep,
-                      response: Response) -> RecordedOut:
+def withdraw_revision(
+    revision_id: str, schedule: ScheduleDep, writer: WriterDep, response: Response
+) -> RecordedOut:
     return _answer(schedule.withdraw(revision_id, writer), response)
 
 
 def _out(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in ("revision_id", "position")}
     recorded_at = str(out["recorded_at"]).replace("Z", "+00:00")
-    changes = [{**c, "value": number(Decimal(c["value"]))} if "value" in c else c
-               for c in out["changes"]]
-    return {"id": row["revision_id"], **out, "changes": changes,
-            "recorded_at": recorded_at, "position": row["position"]}
+    changes = [
+        {**c, "value": number(Decimal(c["value"]))} if "value" in c else c
+        for c in out["changes"]
+    ]
+    return {
+        "id": row["revision_id"],
+        **out,
+        "changes": changes,
+        "recorded_at": recorded_at,
+        "position": row["position"],
+    }

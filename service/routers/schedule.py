@@ -15,10 +15,12 @@ from service.tables import schedule_csv
 router = APIRouter(prefix="/schedule", tags=["schedule"])
 
 
-@router.get("", response_model=ScheduleOut,
-            responses={200: {"content": {"text/csv": {}}}})
-def read_schedule(query: Annotated[ScheduleQuery, Query()],
-                  schedule: ScheduleDep) -> ScheduleOut | Response:
+@router.get(
+    "", response_model=ScheduleOut, responses={200: {"content": {"text/csv": {}}}}
+)
+def read_schedule(
+    query: Annotated[ScheduleQuery, Query()], schedule: ScheduleDep
+) -> ScheduleOut | Response:
     """Every item in force on `as_of`, ordered by code; `format=csv` for CSV."""
     as_of = query.as_of or date.today()
     intervals = schedule.schedule(as_of, query.known_at)

@@ -21,16 +21,19 @@ from tests.builders import draft, introduce, revise
 
 def with_a001(schedule: FeeSchedule) -> None:
     schedule.record_revision(
-        draft("base", date(2020, 4, 1), introduce("A001", 73, "再診料")), "me")
+        draft("base", date(2020, 4, 1), introduce("A001", 73, "再診料")), "me"
+    )
 
 
-def value_on(schedule: FeeSchedule, code: str, as_of: date,
-             known_at: datetime | None = None) -> Decimal:
+def value_on(
+    schedule: FeeSchedule, code: str, as_of: date, known_at: datetime | None = None
+) -> Decimal:
     return schedule.item(code, as_of, known_at).state.value
 
 
 def test_the_day_before_the_effective_date_sees_the_old_value(
-        schedule: FeeSchedule) -> None:
+    schedule: FeeSchedule,
+) -> None:
     with_a001(schedule)
 
     schedule.record_revision(draft("r6", date(2024, 6, 1), revise("A001", 75)), "me")
@@ -42,10 +45,14 @@ def test_the_day_before_the_effective_date_sees_the_old_value(
 def test_an_abolished_item_is_not_found_with_the_date(schedule: FeeSchedule) -> None:
     with_a001(schedule)
     schedule.record_revision(
-        draft("abolish", date(2024, 6, 1), Change("abolish", "A001")), "me")
+        draft("abolish", date(2024, 6, 1), Change("abolish", "A001")), "me"
+    )
 
-    with pytest.raises(ItemNotFoundError, match=r"abolished from 2024-06-01 \(last "
-                       r"billable day 2024-05-31\)"):
+    with pytest.raises(
+        ItemNotFoundError,
+        match=r"abolished from 2024-06-01 \(last "
+        r"billable day 2024-05-31\)",
+    ):
         schedule.item("A001", date(2024, 6, 1), None)
 
     assert value_on(schedule, "A001", date(2024, 5, 31)) == 73
@@ -53,7 +60,8 @@ def test_an_abolished_item_is_not_found_with_the_date(schedule: FeeSchedule) -> 
 
 def test_an_item_not_yet_introduced_says_from_when(schedule: FeeSchedule) -> None:
     schedule.record_revision(
-        draft("r6", date(2024, 6, 1), introduce("B001-3-3", 333)), "me")
+        draft("r6", date(2024, 6, 1), introduce("B001-3-3", 333)), "me"
+    )
 
     with pytest.raises(ItemNotFoundError, match="introduced from 2024-06-01"):
         schedule.item("B001-3-3", date(2024, 5, 31), None)
@@ -62,18 +70,22 @@ def test_an_item_not_yet_introduced_says_from_when(schedule: FeeSchedule) -> Non
 def test_a_proposal_changes_nothing(schedule: FeeSchedule) -> None:
     with_a001(schedule)
 
-    schedule.record_revision(draft("r8-proposal", date(2026, 6, 1),
-                                   revise("A001", 99), status="proposed"), "me")
+    schedule.record_revision(
+        draft("r8-proposal", date(2026, 6, 1), revise("A001", 99), status="proposed"),
+        "me",
+    )
 
     assert value_on(schedule, "A001", date(2026, 6, 1)) == 73
     assert [r["status"] for r in schedule.revisions()] == ["enacted", "proposed"]
 
 
 def test_enacting_a_proposal_applies_it_and_enacting_twice_is_refused(
-        schedule: FeeSchedule) -> None:
+    schedule: FeeSchedule,
+) -> None:
     with_a001(schedule)
-    schedule.record_revision(draft("p", date(2026, 6, 1), revise("A001", 99),
-                                   status="proposed"), "me")
+    schedule.record_revision(
+        draft("p", date(2026, 6, 1), revise("A001", 99), status="proposed"), "me"
+    )
 
     schedule.enact("p", None, "me")
 
@@ -87,8 +99,9 @@ def test_a_revision_with_one_bad_change_writes_nothing(schedule: FeeSchedule) ->
     before = schedule.position()
 
     with pytest.raises(ChangeRefusedError) as refused:
-        schedule.record_revision(draft("bad", date(2024, 6, 1), revise("A001", 75),
-                                       revise("A002", 1)), "me")
+        schedule.record_revision(
+            draft("bad", date(2024, 6, 1), revise("A001", 75), revise("A002", 1)), "me"
+        )
 
     assert refused.value.index == 1
     assert schedule.position() == before
@@ -113,14 +126,16 @@ def test_the_same_id_with_another_body_is_a_conflict(schedule: FeeSchedule) -> N
     position = schedule.position()
 
     with pytest.raises(RevisionConflictError, match="another body"):
-        schedule.record_revision(draft("r6", date(2024, 6, 1), revise("A001", 76)),
-                                 "me")
+        schedule.record_revision(
+            draft("r6", date(2024, 6, 1), revise("A001", 76)), "me"
+        )
 
     assert schedule.position() == position
 
 
 def test_known_at_before_a_revision_was_recorded_does_not_see_it(
-        schedule: FeeSchedule) -> None:
+    schedule: FeeSchedule,
+) -> None:
     with_a001(schedule)
     between = datetime.now(UTC)
     schedule.record_revision(draft("r6", date(2024, 6, 1), revise("A001", 75)), "me")
@@ -131,8 +146,7 @@ def test_known_at_before_a_revision_was_recorded_does_not_see_it(
         schedule.item("A001", date(2024, 6, 1), datetime(2000, 1, 1, tzinfo=UTC))
 
 
-def test_a_backfilled_older_revision_slots_into_history(
-        schedule: FeeSchedule) -> None:
+def test_a_backfilled_older_revision_slots_into_history(schedule: FeeSchedule) -> None:
     with_a001(schedule)
     schedule.record_revision(draft("r6", date(2024, 6, 1), revise("A001", 75)), "me")
 
@@ -144,14 +158,16 @@ def test_a_backfilled_older_revision_slots_into_history(
     assert schedule.item("A001", date(2023, 1, 1), None).revision == "r4"
 
 
-def test_a_rebuilt_projection_equals_the_incremental_one(
-        schedule: FeeSchedule) -> None:
+def test_a_rebuilt_projection_equals_the_incremental_one(schedule: FeeSchedule) -> None:
     with_a001(schedule)
-    schedule.record_revision(draft("r6", date(2024, 6, 1), revise("A001", 75),
-                                   introduce("B001-3-3", 333)), "me")
+    schedule.record_revision(
+        draft("r6", date(2024, 6, 1), revise("A001", 75), introduce("B001-3-3", 333)),
+        "me",
+    )
     schedule.record_revision(draft("r4", date(2022, 4, 1), revise("A001", 74)), "me")
-    schedule.record_revision(draft("x", date(2025, 1, 1),
-                                   Change("abolish", "B001-3-3")), "me")
+    schedule.record_revision(
+        draft("x", date(2025, 1, 1), Change("abolish", "B001-3-3")), "me"
+    )
     incremental = schedule.view.dump()
 
     schedule.rebuild()
@@ -160,12 +176,14 @@ def test_a_rebuilt_projection_equals_the_incremental_one(
     assert len(incremental) > 4
 
 
-def test_the_schedule_lists_every_item_in_force_by_code(
-        schedule: FeeSchedule) -> None:
-    schedule.record_revision(draft("base", date(2020, 4, 1), introduce("B000", 225),
-                                   introduce("A001", 73)), "me")
-    schedule.record_revision(draft("r6", date(2024, 6, 1),
-                                   Change("abolish", "B000")), "me")
+def test_the_schedule_lists_every_item_in_force_by_code(schedule: FeeSchedule) -> None:
+    schedule.record_revision(
+        draft("base", date(2020, 4, 1), introduce("B000", 225), introduce("A001", 73)),
+        "me",
+    )
+    schedule.record_revision(
+        draft("r6", date(2024, 6, 1), Change("abolish", "B000")), "me"
+    )
 
     codes_before = [i.state.code for i in schedule.schedule(date(2024, 5, 31), None)]
     codes_after = [i.state.code for i in schedule.schedule(date(2024, 6, 1), None)]
@@ -174,8 +192,7 @@ def test_the_schedule_lists_every_item_in_force_by_code(
     assert codes_after == ["A001"]
 
 
-def test_concurrent_writers_of_one_item_lose_no_update(
-        schedule: FeeSchedule) -> None:
+def test_concurrent_writers_of_one_item_lose_no_update(schedule: FeeSchedule) -> None:
     with_a001(schedule)
     outcomes: dict[int, str] = {}
 

@@ -51,8 +51,15 @@ def test_revising_before_the_item_exists_is_refused() -> None:
 
 def test_a_refused_change_names_its_index_in_the_revision() -> None:
     revision = Revision.record(
-        "r", "t", "s", "enacted", date(2024, 6, 1),
-        (introduce("B", 1), Change("abolish", "A999")), "me", NOW)
+        "r",
+        "t",
+        "s",
+        "enacted",
+        date(2024, 6, 1),
+        (introduce("B", 1), Change("abolish", "A999")),
+        "me",
+        NOW,
+    )
 
     with pytest.raises(ItemNotInForceError) as refused:
         apply_changes(revision, lambda _: None, NOW)
@@ -62,8 +69,15 @@ def test_a_refused_change_names_its_index_in_the_revision() -> None:
 
 def test_a_change_may_carry_its_own_effective_date() -> None:
     revision = Revision.record(
-        "r", "t", "s", "enacted", date(2024, 6, 1),
-        (introduce("A001", 73), revise("A001", 75, date(2024, 10, 1))), "me", NOW)
+        "r",
+        "t",
+        "s",
+        "enacted",
+        date(2024, 6, 1),
+        (introduce("A001", 73), revise("A001", 75, date(2024, 10, 1))),
+        "me",
+        NOW,
+    )
 
     [item] = apply_changes(revision, lambda _: None, NOW)
 

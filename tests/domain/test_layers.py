@@ -6,9 +6,22 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ALLOWED = ("__future__", "collections", "dataclasses", "datetime", "decimal", "enum",
-           "typing", "uuid", "re", "unicodedata", "itertools", "functools",
-           "eventsourcing.domain", "domain")
+ALLOWED = (
+    "__future__",
+    "collections",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "enum",
+    "typing",
+    "uuid",
+    "re",
+    "unicodedata",
+    "itertools",
+    "functools",
+    "eventsourcing.domain",
+    "domain",
+)
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -1,0 +1,101 @@
+"""The `kaitei` command as a user runs it, on both stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.builders import BASELINE, R6
+
+
+def kaitei(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KAITEI_DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def write_documents(folder: Path) -> list[str]:
+    base = folder / "2020-base.yaml"
+    base.write_text(yaml.safe_dump(BASELINE, allow_unicode=True), encoding="utf-8")
+    r6 = folder / "2024-r6.json"
+    r6.write_text(json.dumps(R6, ensure_ascii=False), encoding="utf-8")
+    return [str(base), str(r6)]
+
+
+def test_import_then_item_answers_as_of_each_date(
+    database_url: str, tmp_path: Path
+) -> None:
+    imported = kaitei(database_url, "import", *write_documents(tmp_path))
+
+    before = kaitei(database_url, "item", "A001", "--as-of", "2024-05-31", "--json")
+    after = kaitei(database_url, "item", "A001", "--as-of", "R6.6.1", "--json")
+
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(before.stdout)["value"] == 73
+    assert json.loads(after.stdout)["value"] == 75
+
+
+def test_reimporting_records_nothing_and_exits_0(
+    database_url: str, tmp_path: Path
+) -> None:
+    files = write_documents(tmp_path)
+    kaitei(database_url, "import", *files)
+
+    again = kaitei(database_url, "import", *files)
+
+    assert again.returncode == 0
+    assert again.stdout.count("already recorded") == 2
+
+
+def test_a_bad_document_exits_non_zero_with_a_one_line_reason(
+    database_url: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        yaml.safe_dump(
+            {**R6, "changes": [{"op": "revise", "code": "A001", "value": -5}]}
+        ),
+        encoding="utf-8",
+    )
+
+    result = kaitei(database_url, "import", str(bad))
+
+    assert result.returncode != 0
+    assert "changes.0.revise.value" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_item_not_in_force_exits_non_zero_saying_why(
+    database_url: str, tmp_path: Path
+) -> None:
+    kaitei(database_url, "import", *write_documents(tmp_path))
+
+    result = kaitei(database_url, "item", "A001", "--as-of", "2019-12-31")
+
+    assert result.returncode == 1
+    assert "introduced from 2020-04-01" in result.stderr
+
+
+def test_schedule_csv_and_rebuild_give_the_same_answer(
+    database_url: str, tmp_path: Path
+) -> None:
+    kaitei(database_url, "import", *write_documents(tmp_path))
+    before = kaitei(database_url, "schedule", "--as-of", "2024-06-01", "--csv")
+
+    rebuilt = kaitei(database_url, "rebuild")
+    after = kaitei(database_url, "schedule", "--as-of", "2024-06-01", "--csv")
+
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert before.stdout == after.stdout
+    assert "A001,再診料,point,75,2024-06-01" in after.stdout
