@@ -8,18 +8,6 @@ from decimal import Decimal
 
 from domain.rules import Exclusion, Limit
 
-# The ops of API.md; `set_*` replace their list as a whole.
-OPS = (
-    "introduce",
-    "revise",
-    "abolish",
-    "rename",
-    "set_limits",
-    "set_exclusions",
-    "set_eligibility",
-    "set_addon_to",
-)
-
 
 @dataclass(frozen=True)
 class Change:

@@ -16,8 +16,6 @@ from domain.errors import (
 )
 from domain.fee_items import FeeItem
 
-STATUSES = ("enacted", "proposed", "withdrawn")
-
 
 class Revision(Aggregate):
     """A recorded act that changes the schedule, atomically: all changes or none."""

@@ -1,20 +1,8 @@
-"""Billing-rule value objects an item carries: limits, exclusions, units."""
+"""Billing-rule value objects an item carries: limits and exclusions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-
-YEN_PER_POINT = 10
-
-UNITS = ("point", "yen")  # 点 (1 点 = 10 円) or 円 (meal charges, 標準負担額)
-LIMIT_PERIODS = ("day", "week", "month", "claim")
-EXCLUSION_SCOPES = ("day", "month")
-
-
-def points_to_yen(points: Decimal) -> Decimal:
-    """Yen for a number of points (1 点 = 10 円)."""
-    return points * YEN_PER_POINT
 
 
 @dataclass(frozen=True)
