@@ -53,3 +53,11 @@ class RevisionStatusError(DomainError):
 
 class ItemNotFoundError(DomainError, LookupError):
     """No item is in force under this code on the date asked; says why."""
+
+
+class QueryRefusedError(DomainError, ValueError):
+    """A query parameter names something kaitei cannot use (e.g. `scenario`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

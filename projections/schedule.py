@@ -70,16 +70,19 @@ class ScheduleProjection(Projection[ScheduleView]):
 
 def catch_up(
     app: Application[Any], projection: ScheduleProjection, batch_size: int = 500
-) -> int:
-    """Process every notification the view has not tracked yet; return how many."""
+) -> tuple[int, int]:
+    """Process every notification the view has not tracked yet.
+
+    Returns how many this call processed and the position the view has reached
+    (which other processes sharing the store may have moved too)."""
     processed = 0
     while True:
-        start = (projection.view.max_tracking_id(app.name) or 0) + 1
+        reached = projection.view.max_tracking_id(app.name) or 0
         notifications = app.recorder.select_notifications(
-            start=start, limit=batch_size, topics=projection.topics
+            start=reached + 1, limit=batch_size, topics=projection.topics
         )
         if not notifications:
-            return processed
+            return processed, reached
         for notification in notifications:
             event = app.mapper.to_domain_event(notification)
             projection.process_event(event, Tracking(app.name, notification.id))

@@ -75,10 +75,21 @@ class ScheduleView(TrackingRecorder, ABC):
     ) -> None: ...
 
     @abstractmethod
-    def facts(self, code: str) -> list[Fact]: ...
+    def facts(self, code: str, known_at: datetime | None = None) -> list[Fact]:
+        """The item's facts in record order, those recorded by `known_at`."""
 
     @abstractmethod
     def intervals(self, code: str, known_at: datetime | None) -> list[Interval]: ...
+
+    @abstractmethod
+    def intervals_of(
+        self, codes: Sequence[str] | None, known_at: datetime | None
+    ) -> list[Interval]:
+        """The histories of `codes` (None: every item) as recorded at `known_at`."""
+
+    @abstractmethod
+    def codes_changed_after(self, position: int) -> set[str]:
+        """Codes with a fact recorded after log position `position`."""
 
     @abstractmethod
     def schedule(self, as_of: date, known_at: datetime | None) -> list[Interval]: ...
@@ -201,11 +212,41 @@ class SQLScheduleView(ScheduleView):
             )
             self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
 
-    def facts(self, code: str) -> list[Fact]:
+    def facts(self, code: str, known_at: datetime | None = None) -> list[Fact]:
+        moment = instant(known_at) if known_at else "9999"  # after every instant
         rows = self._rows(
-            "SELECT * FROM {facts} WHERE code = ? ORDER BY position", (code,)
+            "SELECT * FROM {facts} WHERE code = ? AND recorded_at <= ? "
+            "ORDER BY position",
+            (code, moment),
         )
         return [fact_from_row(r) for r in rows]
+
+    def intervals_of(
+        self, codes: Sequence[str] | None, known_at: datetime | None
+    ) -> list[Interval]:
+        record, params = _record_filter(known_at)
+        if codes is None:
+            rows = self._rows(
+                f"SELECT {COLUMNS} FROM {{intervals}} WHERE {record}", params
+            )
+            return [interval_from_row(r) for r in rows]
+        found: list[Interval] = []
+        unique = sorted(set(codes))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            rows = self._rows(
+                f"SELECT {COLUMNS} FROM {{intervals}} WHERE code IN "
+                f"({', '.join('?' * len(chunk))}) AND {record}",
+                (*chunk, *params),
+            )
+            found += [interval_from_row(r) for r in rows]
+        return found
+
+    def codes_changed_after(self, position: int) -> set[str]:
+        rows = self._rows(
+            "SELECT DISTINCT code FROM {facts} WHERE position > ?", (position,)
+        )
+        return {r["code"] for r in rows}
 
     def intervals(self, code: str, known_at: datetime | None) -> list[Interval]:
         record, params = _record_filter(known_at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
@@ -13,15 +14,18 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.postgres import PostgresFactory
 
-from domain.changes import Change
+from domain.changes import Change, change_from_dict
 from domain.errors import (
     ItemNotFoundError,
+    QueryRefusedError,
     RevisionConflictError,
     UnknownRevisionError,
 )
 from domain.fee_items import FeeItem
 from domain.revisions import Revision, apply_changes
-from domain.timeline import Interval
+from domain.rulebook import RuleBook
+from domain.timeline import Fact, Interval, intervals
+from projections.rows import from_instant
 from projections.schedule import ScheduleProjection, catch_up
 from projections.views import (
     PostgresScheduleView,
@@ -70,6 +74,8 @@ class FeeSchedule(Application[UUID]):
         self.view = cast(ScheduleView, self.factory.tracking_recorder(view_class))
         self.projection = ScheduleProjection(view=self.view)
         self._catching_up = threading.Lock()
+        self._current = RuleBook()  # what is recorded now, up to _current_position
+        self._current_position = -1  # nothing loaded yet
         self.catch_up()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -79,13 +85,32 @@ class FeeSchedule(Application[UUID]):
     def catch_up(self) -> int:
         """Bring the read model up to the last recorded event."""
         with self._catching_up:
-            return catch_up(self, self.projection)
+            processed, reached = catch_up(self, self.projection)
+            self._refresh_current(reached)
+            return processed
 
     def rebuild(self) -> int:
         """Drop the read model and project every event again."""
         with self._catching_up:
             self.view.drop()
-            return catch_up(self, self.projection)
+            self._current, self._current_position = RuleBook(), -1
+            processed, reached = catch_up(self, self.projection)
+            self._refresh_current(reached)
+            return processed
+
+    def _refresh_current(self, position: int) -> None:
+        """Reload into memory the histories of items changed since last time."""
+        if position == self._current_position:
+            return
+        if self._current_position <= 0:
+            self._current = RuleBook.of(self.view.intervals_of(None, None))
+        else:
+            codes = sorted(self.view.codes_changed_after(self._current_position))
+            fresh: dict[str, list[Interval]] = {code: [] for code in codes}
+            for interval in self.view.intervals_of(codes, None):
+                fresh[interval.state.code].append(interval)
+            self._current = self._current.with_items(fresh)
+        self._current_position = position
 
     def position(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -177,21 +202,85 @@ class FeeSchedule(Application[UUID]):
         self.catch_up()
         return self.view.revisions()
 
-    def item(self, code: str, as_of: date, known_at: datetime | None) -> Interval:
-        """The item as in force on `as_of`, as recorded at `known_at` (None: now)."""
+    def rules(
+        self,
+        codes: Sequence[str] | None,
+        known_at: datetime | None = None,
+        scenario: Sequence[str] = (),
+    ) -> RuleBook:
+        """The histories of `codes` (None: all) as recorded at `known_at`, with
+        the proposals named in `scenario` treated as enacted."""
         self.catch_up()
-        history = self.view.intervals(code, known_at)
+        proposed = self._scenario_facts(scenario, known_at)
+        if known_at is None:
+            book = self._current
+        else:
+            book = RuleBook.of(self.view.intervals_of(codes, known_at))
+        if not proposed:
+            return book
+        wanted = (
+            proposed
+            if codes is None
+            else {c: proposed[c] for c in codes if c in proposed}
+        )
+        return book.with_items(
+            {
+                code: intervals([*self.view.facts(code, known_at), *extra])
+                for code, extra in wanted.items()
+            }
+        )
+
+    def _scenario_facts(
+        self, scenario: Sequence[str], known_at: datetime | None
+    ) -> dict[str, list[Fact]]:
+        """The changes of the named proposals, as facts recorded after the rest."""
+        if not scenario:
+            return {}
+        recorded = {r["revision_id"]: r for r in self.view.revisions()}
+        facts: dict[str, list[Fact]] = {}
+        for revision_id in dict.fromkeys(scenario):
+            row = recorded.get(revision_id)
+            if row is None or (
+                known_at is not None and from_instant(row["recorded_at"]) > known_at
+            ):
+                raise QueryRefusedError(
+                    "scenario", f"scenario: no revision {revision_id!r} is recorded"
+                )
+            if row["status"] != "proposed":
+                raise QueryRefusedError(
+                    "scenario",
+                    f"scenario: revision {revision_id!r} is {row['status']}, "
+                    "not a proposal",
+                )
+            start = date.fromisoformat(row["effective_from"])
+            for change in map(change_from_dict, row["changes"]):
+                fact = Fact(
+                    change, change.effective_date(start), revision_id, row["source"]
+                )
+                facts.setdefault(change.code, []).append(fact)
+        return facts
+
+    def item(
+        self,
+        code: str,
+        as_of: date,
+        known_at: datetime | None,
+        scenario: Sequence[str] = (),
+    ) -> Interval:
+        """The item as in force on `as_of`, as recorded at `known_at` (None: now)."""
+        history = self.rules([code], known_at, scenario).history(code)
         found = next((i for i in history if i.covers(as_of)), None)
         if found is None:
-            reason = _why_not_in_force(code, as_of, history)
+            reason = _why_not_in_force(code, as_of, list(history))
             if known_at is not None:
                 reason += f" (as recorded at {known_at.isoformat()})"
             raise ItemNotFoundError(reason)
         return found
 
-    def schedule(self, as_of: date, known_at: datetime | None) -> list[Interval]:
-        self.catch_up()
-        return self.view.schedule(as_of, known_at)
+    def schedule(
+        self, as_of: date, known_at: datetime | None, scenario: Sequence[str] = ()
+    ) -> list[Interval]:
+        return self.rules(None, known_at, scenario).in_force(as_of)
 
     def _revision_or_none(self, revision_id: str) -> Revision | None:
         try:

@@ -15,7 +15,8 @@ from rich.table import Table
 from domain.errors import ChangeRefusedError, DomainError
 from domain.timeline import Interval
 from domain.wareki import parse_date
-from service.api.items import ItemOut
+from service.api.fields import normalise_code
+from service.api.items import ItemOut, split_ids
 from service.application import FeeSchedule
 from service.dependencies import os_user
 from service.documents import DocumentError, bundled_documents, read_document
@@ -28,6 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
+SCENARIO_HELP = "Comma-separated proposal ids to treat as enacted."
 
 
 def fail(reason: str) -> typer.Exit:
@@ -41,6 +43,10 @@ def open_schedule() -> FeeSchedule:
         return FeeSchedule(Settings.from_env().eventsourcing_env())
     except SettingsError as error:
         raise fail(str(error)) from None
+
+
+def normalise(code: str) -> str:
+    return str(normalise_code(code.strip()))
 
 
 def as_date(text: str) -> date:
@@ -92,12 +98,15 @@ def item(
     code: str,
     as_of: Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD or 和暦")],
     known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+    scenario: Annotated[str | None, typer.Option(help=SCENARIO_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One item as in force on a date."""
     schedule = open_schedule()
     try:
-        found = schedule.item(code.strip(), as_date(as_of), as_instant(known_at))
+        found = schedule.item(
+            normalise(code), as_date(as_of), as_instant(known_at), split_ids(scenario)
+        )
     except DomainError as error:
         raise fail(str(error)) from None
     finally:
@@ -113,12 +122,17 @@ def item(
 def schedule(
     as_of: Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD or 和暦")],
     known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+    scenario: Annotated[str | None, typer.Option(help=SCENARIO_HELP)] = None,
     csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
 ) -> None:
     """Every item in force on a date."""
     fee_schedule = open_schedule()
     try:
-        found = fee_schedule.schedule(as_date(as_of), as_instant(known_at))
+        found = fee_schedule.schedule(
+            as_date(as_of), as_instant(known_at), split_ids(scenario)
+        )
+    except DomainError as error:
+        raise fail(str(error)) from None
     finally:
         fee_schedule.close()
     if csv:

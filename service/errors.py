@@ -9,6 +9,7 @@ from domain.errors import (
     ChangeRefusedError,
     DomainError,
     ItemNotFoundError,
+    QueryRefusedError,
     RevisionConflictError,
     RevisionStatusError,
     UnknownRevisionError,
@@ -28,6 +29,9 @@ async def domain_error_response(_: Request, exc: Exception) -> JSONResponse:
         # The same shape as a validation error, so clients read one format.
         loc = ["body", "changes", exc.index, exc.field]
         detail = [{"loc": loc, "msg": str(exc), "type": "change_refused"}]
+        return JSONResponse(status_code=422, content={"detail": detail})
+    if isinstance(exc, QueryRefusedError):
+        detail = [{"loc": ["query", exc.field], "msg": str(exc), "type": "refused"}]
         return JSONResponse(status_code=422, content={"detail": detail})
     status = next((s for t, s in STATUS_FOR.items() if isinstance(exc, t)), 422)
     return JSONResponse(status_code=status, content={"detail": str(exc)})

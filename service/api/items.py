@@ -20,6 +20,19 @@ class AsOfQuery(BaseModel):
     known_at: AwareDatetime | None = Field(
         None, description="Record time, ISO 8601 with offset; default now."
     )
+    scenario: str | None = Field(
+        None,
+        max_length=2000,
+        description="Comma-separated ids of proposed revisions to treat as enacted.",
+    )
+
+    def scenario_ids(self) -> tuple[str, ...]:
+        return split_ids(self.scenario)
+
+
+def split_ids(text: str | None) -> tuple[str, ...]:
+    """`a, b,,c` as ("a", "b", "c")."""
+    return tuple(filter(None, (p.strip() for p in (text or "").split(","))))
 
 
 class ScheduleQuery(AsOfQuery):

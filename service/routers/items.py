@@ -22,4 +22,7 @@ def read_item(
 ) -> ItemOut:
     """The item's state on `as_of` (default today), with its revision and source."""
     as_of = query.as_of or date.today()
-    return ItemOut.of(schedule.item(str(normalise_code(code)), as_of, query.known_at))
+    found = schedule.item(
+        str(normalise_code(code)), as_of, query.known_at, query.scenario_ids()
+    )
+    return ItemOut.of(found)

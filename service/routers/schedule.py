@@ -23,7 +23,7 @@ def read_schedule(
 ) -> ScheduleOut | Response:
     """Every item in force on `as_of`, ordered by code; `format=csv` for CSV."""
     as_of = query.as_of or date.today()
-    intervals = schedule.schedule(as_of, query.known_at)
+    intervals = schedule.schedule(as_of, query.known_at, query.scenario_ids())
     if query.format == "csv":
         return Response(schedule_csv(intervals), media_type="text/csv; charset=utf-8")
     return ScheduleOut(as_of=as_of, items=[ItemOut.of(i) for i in intervals])

@@ -16,6 +16,7 @@ from domain.errors import (
     RevisionStatusError,
 )
 from service.application import FeeSchedule
+from service.settings import Settings
 from tests.builders import draft, introduce, revise
 
 
@@ -219,3 +220,23 @@ def test_concurrent_writers_of_one_item_lose_no_update(schedule: FeeSchedule) ->
     incremental = schedule.view.dump()
     schedule.rebuild()
     assert schedule.view.dump() == incremental
+
+
+def test_a_second_process_on_the_same_store_sees_new_revisions(
+    database_url: str,
+) -> None:
+    env = Settings(database_url=database_url).eventsourcing_env()
+    reader, writer = FeeSchedule(env), FeeSchedule(env)
+    try:
+        writer.record_revision(
+            draft("base", date(2020, 4, 1), introduce("A001", 73)), "t"
+        )
+        assert reader.item("A001", date(2024, 6, 1), None).state.value == 73
+
+        writer.record_revision(draft("r6", date(2024, 6, 1), revise("A001", 75)), "t")
+
+        assert reader.item("A001", date(2024, 6, 1), None).state.value == 75
+        assert reader.item("A001", date(2024, 5, 31), None).state.value == 73
+    finally:
+        reader.close()
+        writer.close()
