@@ -23,6 +23,8 @@ class Change:
     limits: tuple[Limit, ...] | None = None
     exclusions: tuple[Exclusion, ...] | None = None
     eligible_diseases: tuple[str, ...] | None = None
+    kubun: str | None = None  # 区分番号 of a レセ電 code, e.g. A000
+    evidence: str | None = None  # the source row (a master file line), verbatim
 
     def effective_date(self, default: date) -> date:
         """The change's own date (a 経過措置) or its revision's."""

@@ -51,6 +51,7 @@ class FeeItem(Aggregate):
         effective_from: date
         revision: str
         source: str
+        kubun: str | None
 
         def as_fact(self) -> Fact:
             return _fact_of(self)
@@ -67,6 +68,7 @@ class FeeItem(Aggregate):
         limits: tuple[Limit, ...]
         exclusions: tuple[Exclusion, ...]
         eligible_diseases: tuple[str, ...]
+        kubun: str | None
 
     class ValueRevised(ItemChanged):
         """Its points (or yen) were revised."""
@@ -100,6 +102,12 @@ class FeeItem(Aggregate):
         op = "set_addon_to"
         addon_to: tuple[str, ...]
 
+    class Reclassified(ItemChanged):
+        """Its 区分番号 changed (a master row moving a code in the 点数表)."""
+
+        op = "reclassify"
+        kubun: str
+
     def __init__(
         self,
         code: str,
@@ -113,6 +121,7 @@ class FeeItem(Aggregate):
         effective_from: date,
         revision: str,
         source: str,
+        kubun: str | None = None,
     ) -> None:
         self.code = code
         change = Change(
@@ -126,6 +135,7 @@ class FeeItem(Aggregate):
             tuple(limits),
             tuple(exclusions),
             tuple(eligible_diseases),
+            kubun,
         )
         self.facts: list[Fact] = [Fact(change, effective_from, revision, source)]
 
@@ -194,7 +204,16 @@ class FeeItem(Aggregate):
 
 
 PAYLOAD_FIELDS = frozenset(
-    {"name", "unit", "value", "addon_to", "limits", "exclusions", "eligible_diseases"}
+    {
+        "name",
+        "unit",
+        "value",
+        "addon_to",
+        "limits",
+        "exclusions",
+        "eligible_diseases",
+        "kubun",
+    }
 )
 
 EVENT_FOR_OP: dict[str, type[FeeItem.ItemChanged]] = {
@@ -208,6 +227,7 @@ EVENT_FOR_OP: dict[str, type[FeeItem.ItemChanged]] = {
         FeeItem.ExclusionsSet,
         FeeItem.EligibilitySet,
         FeeItem.AddonBasesSet,
+        FeeItem.Reclassified,
     )
 }
 
@@ -222,6 +242,7 @@ def _introduced_state(change: Change) -> dict[str, object]:
         "limits": change.limits or (),
         "exclusions": change.exclusions or (),
         "eligible_diseases": change.eligible_diseases or (),
+        "kubun": change.kubun,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -15,6 +16,18 @@ from domain.errors import (
     RevisionStatusError,
 )
 from domain.fee_items import FeeItem
+
+
+@dataclass(frozen=True)
+class RevisionDraft:
+    """A revision as submitted, before it is recorded."""
+
+    id: str
+    title: str
+    source: str
+    status: str
+    effective_from: date
+    changes: tuple[Change, ...]
 
 
 class Revision(Aggregate):

@@ -24,6 +24,7 @@ class ItemState:
     limits: tuple[Limit, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
     eligible_diseases: tuple[str, ...] = ()
+    kubun: str | None = None
 
 
 STATE_FIELDS = frozenset(f.name for f in fields(ItemState)) - {"code"}

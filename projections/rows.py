@@ -23,6 +23,7 @@ INTERVAL_COLUMNS = (
     "limits",
     "exclusions",
     "eligible_diseases",
+    "kubun",
     "revision",
     "source",
 )
@@ -51,6 +52,7 @@ def interval_row(interval: Interval) -> tuple[str | None, ...]:
         json.dumps([vars(x) for x in state.limits]),
         json.dumps([vars(x) for x in state.exclusions], ensure_ascii=False),
         json.dumps(list(state.eligible_diseases)),
+        state.kubun,
         interval.revision,
         interval.source,
     )
@@ -66,6 +68,7 @@ def interval_from_row(row: Row) -> Interval:
         limits=tuple(Limit(**x) for x in json.loads(row["limits"])),
         exclusions=tuple(Exclusion(**x) for x in json.loads(row["exclusions"])),
         eligible_diseases=tuple(json.loads(row["eligible_diseases"])),
+        kubun=row["kubun"],
     )
     valid_to = date.fromisoformat(row["valid_to"]) if row["valid_to"] else None
     return Interval(

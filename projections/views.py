@@ -34,7 +34,7 @@ DDL = (
         code TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT,
         name TEXT NOT NULL, unit TEXT NOT NULL, value TEXT NOT NULL,
         addon_to TEXT NOT NULL, limits TEXT NOT NULL, exclusions TEXT NOT NULL,
-        eligible_diseases TEXT NOT NULL, revision TEXT NOT NULL,
+        eligible_diseases TEXT NOT NULL, kubun TEXT, revision TEXT NOT NULL,
         source TEXT NOT NULL, recorded_from TEXT NOT NULL, recorded_to TEXT)""",
     "CREATE INDEX IF NOT EXISTS {intervals_idx} ON {intervals} (code, valid_from)",
     """CREATE TABLE IF NOT EXISTS {revisions} (

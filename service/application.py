@@ -6,6 +6,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
@@ -14,7 +15,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.postgres import PostgresFactory
 
-from domain.changes import Change, change_from_dict
+from domain.changes import change_from_dict
 from domain.errors import (
     ItemNotFoundError,
     QueryRefusedError,
@@ -22,7 +23,7 @@ from domain.errors import (
     UnknownRevisionError,
 )
 from domain.fee_items import FeeItem
-from domain.revisions import Revision, apply_changes
+from domain.revisions import Revision, RevisionDraft, apply_changes
 from domain.rulebook import RuleBook
 from domain.timeline import Fact, Interval, intervals
 from projections.rows import from_instant
@@ -33,20 +34,17 @@ from projections.views import (
     SQLiteScheduleView,
 )
 from service import transcodings
+from service.masters import (
+    MasterFile,
+    MasterOrderError,
+    is_master_file,
+    master_revision,
+    read_master_name,
+)
+
+__all__ = ["FeeSchedule", "Recorded", "RevisionDraft"]
 
 SAVE_ATTEMPTS = 5  # a version conflict with a concurrent writer is retried
-
-
-@dataclass(frozen=True)
-class RevisionDraft:
-    """A revision as submitted, before it is recorded."""
-
-    id: str
-    title: str
-    source: str
-    status: str
-    effective_from: date
-    changes: tuple[Change, ...]
 
 
 @dataclass(frozen=True)
@@ -189,6 +187,32 @@ class FeeSchedule(Application[UUID]):
             position=recordings[-1].notification.id,
             events=events,
         )
+
+    def import_master(
+        self, master: MasterFile, effective_from: date | None, recorded_by: str
+    ) -> Recorded | None:
+        """Record a master file as one revision; None when it changes nothing."""
+        self.catch_up()
+        imported = {
+            r["revision_id"]: r
+            for r in self.view.revisions()
+            if is_master_file(Path(r["revision_id"]))
+        }
+        if master.name in imported:
+            return Recorded(master.name, created=False, position=self.position())
+        later = sorted(
+            name for name in imported if read_master_name(name) > master.published
+        )
+        if later:
+            raise MasterOrderError(
+                f"{master.name} (published {master.published}) is older than "
+                f"{later[-1]}, already imported: import master files in "
+                "publication order"
+            )
+        draft = master_revision(master, self.rules(None), effective_from)
+        if not draft.changes:
+            return None
+        return self.record_revision(draft, recorded_by)
 
     # Queries
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from domain.errors import ChangeRefusedError, DomainError
@@ -20,6 +21,7 @@ from service.api.items import ItemOut, split_ids
 from service.application import FeeSchedule
 from service.dependencies import os_user
 from service.documents import DocumentError, bundled_documents, read_document
+from service.masters import MasterFileError, is_master_file, read_master
 from service.settings import Settings, SettingsError
 from service.tables import schedule_csv
 
@@ -70,15 +72,64 @@ def as_instant(text: str | None) -> datetime | None:
 
 @app.command("import")
 def import_files(
-    files: Annotated[list[Path], typer.Argument(help="Revision documents.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Revision documents (YAML/JSON) or 医科診療行為マスター files "
+            "(s_ALLYYYYMMDD.zip|csv, s_YYYYMMDD.csv)."
+        ),
+    ],
+    effective_from: Annotated[
+        str | None,
+        typer.Option(
+            "--effective-from",
+            help="Date for master rows without 変更年月日 (YYYY-MM-DD, 和暦), or "
+            "'published' for each file's publication date.",
+        ),
+    ] = None,
 ) -> None:
-    """Record revision documents (YAML/JSON); files already recorded are skipped."""
+    """Record revision documents or master files; files already recorded are skipped."""
     schedule = open_schedule()
     try:
-        for path in files:
-            record_file(schedule, path)
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("importing", total=len(files))
+            for path in files:
+                progress.update(task, description=path.name)
+                if is_master_file(path):
+                    import_master_file(schedule, path, effective_from)
+                else:
+                    record_file(schedule, path)
+                progress.advance(task)
     finally:
         schedule.close()
+
+
+def import_master_file(
+    schedule: FeeSchedule, path: Path, effective_from: str | None
+) -> None:
+    try:
+        master = read_master(path.name, path.read_bytes())
+        day = (
+            master.published
+            if effective_from == "published"
+            else as_date(effective_from)
+            if effective_from
+            else None
+        )
+        recorded = schedule.import_master(master, day, os_user())
+    except OSError as error:
+        raise fail(f"{path}: cannot read: {error}") from None
+    except (MasterFileError, DomainError) as error:
+        raise fail(f"{path}: {error}") from None
+    if recorded is None:
+        console.print(f"{path}: every row is already recorded, nothing new")
+    elif not recorded.created:
+        console.print(f"{path}: already imported, nothing new")
+    else:
+        console.print(
+            f"{path}: {master.name} recorded, {len(recorded.events) - 1} item events "
+            f"from {len(master.rows)} rows (position {recorded.position})"
+        )
 
 
 def record_file(schedule: FeeSchedule, path: Path) -> None:

@@ -72,6 +72,9 @@ def _postgres_env(database_url: str) -> dict[str, str]:
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_POOL_SIZE": "4",
         "POSTGRES_MAX_OVERFLOW": "8",
+        # One function call per save: the pipelined insert deadlocks on large
+        # revisions (psycopg issue 685; a full master file is 8,736 events).
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
     }
     ensure_schema(env)
     return env

@@ -19,6 +19,7 @@ CSV_HEADER = (
     "limits",
     "exclusions",
     "eligible_diseases",
+    "kubun",
     "revision",
     "source",
 )
@@ -43,6 +44,7 @@ def schedule_csv(intervals: Sequence[Interval]) -> str:
                 " ".join(f"{x.max}/{x.per}" for x in s.limits),
                 " ".join(f"{x.code}/{x.scope}" for x in s.exclusions),
                 " ".join(s.eligible_diseases),
+                s.kubun or "",
                 i.revision,
                 i.source,
             )

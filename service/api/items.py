@@ -60,6 +60,7 @@ class ItemOut(BaseModel):
     limits: list[LimitOut]
     exclusions: list[ExclusionOut]
     eligible_diseases: list[str]
+    kubun: str | None = None
     valid_from: date
     valid_to: date | None
     revision: str
@@ -79,6 +80,7 @@ class ItemOut(BaseModel):
                 ExclusionOut(code=x.code, scope=x.scope) for x in state.exclusions
             ],
             eligible_diseases=list(state.eligible_diseases),
+            kubun=state.kubun,
             valid_from=interval.valid_from,
             valid_to=interval.valid_to,
             revision=interval.revision,

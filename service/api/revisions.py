@@ -14,7 +14,12 @@ from service.application import RevisionDraft
 RevisionId = Annotated[
     str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z._\-]{0,99}$")
 ]
-Unit = Literal["point", "yen"]
+# point (点) and yen (円) are priced on claims; the master's other 点数識別 kinds
+# (%加算, %減算, 減点, マイナス点数) are recorded as they are.
+Unit = Literal[
+    "point", "yen", "percent_add", "percent_sub", "point_reduction", "point_minus"
+]
+Kubun = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{3}(?:-[0-9A-Za-z]+)*$")]
 
 
 class Strict(BaseModel):
@@ -58,6 +63,7 @@ class IntroduceIn(ChangeBase):
     limits: list[LimitIn] = []
     exclusions: list[ExclusionIn] = []
     eligible_diseases: list[Disease] = []
+    kubun: Kubun | None = Field(None, description="区分番号 of a レセ電 code.")
 
 
 class ReviseIn(ChangeBase):
@@ -103,6 +109,11 @@ class SetAddonToIn(ChangeBase):
     addon_to: list[Code]
 
 
+class ReclassifyIn(ChangeBase):
+    op: Literal["reclassify"]
+    kubun: Kubun
+
+
 ChangeIn = Annotated[
     IntroduceIn
     | ReviseIn
@@ -111,7 +122,8 @@ ChangeIn = Annotated[
     | SetLimitsIn
     | SetExclusionsIn
     | SetEligibilityIn
-    | SetAddonToIn,
+    | SetAddonToIn
+    | ReclassifyIn,
     Field(discriminator="op"),
 ]
 
