@@ -14,12 +14,14 @@ from domain.errors import (
     RevisionStatusError,
     UnknownRevisionError,
 )
+from service.masters import MasterOrderError
 
 STATUS_FOR: dict[type[DomainError], int] = {
     ItemNotFoundError: 404,
     UnknownRevisionError: 404,
     RevisionConflictError: 409,
     RevisionStatusError: 409,
+    MasterOrderError: 409,
 }
 
 

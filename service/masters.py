@@ -42,6 +42,10 @@ STILL_VALID = "99999999"
 class MasterFileError(ValueError):
     """The file cannot be imported as it is; says which rows and why."""
 
+    def __init__(self, message: str, field: str = "body") -> None:
+        super().__init__(message)
+        self.field = field  # "filename" when the name is at fault, else "body"
+
 
 class MasterOrderError(DomainError):
     """A master file older than one already imported: order matters."""
@@ -99,12 +103,15 @@ def read_master_name(name: str) -> date:
     if match is None:
         raise MasterFileError(
             f"{name}: not a 医科診療行為マスター file name (s_ALLYYYYMMDD.zip|csv, "
-            "s_YYYYMMDD.csv)"
+            "s_YYYYMMDD.csv)",
+            "filename",
         )
     try:
         return _day(match["published"])
     except ValueError:
-        raise MasterFileError(f"{name}: the date in the name is not a date") from None
+        raise MasterFileError(
+            f"{name}: the date in the name is not a date", "filename"
+        ) from None
 
 
 def read_master(name: str, content: bytes) -> MasterFile:
@@ -162,7 +169,7 @@ def _rows(name: str, text: str) -> Iterable[MasterRow]:
 
 def _kubun(alpha: str, number: str, branch: str) -> str:
     """区分番号 from コード表用番号: `A` + `000` + 枝番 `00` → A000; `02` → -2."""
-    if not alpha or not number.isdigit():
+    if not ("A" <= alpha <= "Z") or not number.isdigit():
         return ""
     kubun = f"{alpha}{int(number):03d}"
     return kubun + (f"-{int(branch)}" if branch.isdigit() and int(branch) else "")
@@ -193,13 +200,13 @@ def master_revision(
             continue
         changes += made
     if undated:
-        lines = ", ".join(f"{r.line} ({r.code})" for r in undated[:10])
+        lines = ", ".join(f"line {r.line} ({r.code})" for r in undated[:10])
         more = f" and {len(undated) - 10} more" if len(undated) > 10 else ""
         problems.insert(
             0,
-            f"{len(undated)} rows have no 変更年月日: lines {lines}{more}; "
-            "give the date with --effective-from (the 告示/通知 the file belongs to), "
-            "or --effective-from published for the file's publication date",
+            f"{len(undated)} rows have no 変更年月日 ({lines}{more}): give their "
+            "date as effective_from (CLI --effective-from), the date of the 告示/通知 "
+            "the file belongs to, or `published` for the file's publication date",
         )
     if problems:
         raise MasterFileError(f"{master.name}: " + "; ".join(problems))

@@ -28,7 +28,7 @@ if os.environ.get("CI") and "postgres" not in STORES:
     raise pytest.UsageError("CI must run the PostgreSQL tests (KAITEI_TEST_STORES)")
 
 
-def _postgres_schema() -> Iterator[str]:
+def postgres_schema() -> Iterator[str]:
     """A fresh schema for one test, dropped afterwards; fails if the server is down."""
     schema = f"t_{uuid4().hex[:12]}"
     try:
@@ -50,7 +50,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'kaitei.sqlite3'}"
     else:
-        yield from _postgres_schema()
+        yield from postgres_schema()
 
 
 @pytest.fixture

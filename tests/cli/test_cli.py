@@ -99,3 +99,27 @@ def test_schedule_csv_and_rebuild_give_the_same_answer(
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert before.stdout == after.stdout
     assert "A001,再診料,point,75,2024-06-01" in after.stdout
+
+
+def test_import_reads_master_files_and_asks_for_missing_dates(
+    database_url: str, tmp_path: Path
+) -> None:
+    from tests.imports.test_imports_api import csv_file, new, row
+
+    full = tmp_path / "s_ALL20220218.csv"
+    full.write_bytes(csv_file(new("112007410", "再診料", "73.00", "20200401")))
+    change = tmp_path / "s_20240301.csv"
+    change.write_bytes(csv_file(row("5", "112007410", c12="75.00")))
+
+    refused = kaitei(database_url, "import", str(full), str(change))
+    dated = kaitei(
+        database_url, "import", "--effective-from", "2024-06-01", str(full), str(change)
+    )
+    june = kaitei(database_url, "item", "112007410", "--as-of", "2024-06-01", "--json")
+
+    assert refused.returncode == 1
+    assert "変更年月日" in refused.stderr
+    assert "line 1 (112007410)" in refused.stderr
+    assert dated.returncode == 0, dated.stderr
+    assert "already imported" in dated.stdout
+    assert json.loads(june.stdout)["value"] == 75
