@@ -30,7 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console()
+console = Console(soft_wrap=True)
 SCENARIO_HELP = "Comma-separated proposal ids to treat as enacted."
 
 

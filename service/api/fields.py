@@ -11,8 +11,12 @@ from pydantic import BeforeValidator, Field, PlainSerializer, StringConstraints
 
 from domain.wareki import parse_date
 
-# A 区分番号 (A001, B001-3-3, A001-gairai) or a 9-digit レセ電 code.
-CODE_PATTERN = r"^(?:[A-Z][0-9]{3}(?:-[0-9A-Za-z]+)*|[0-9]{9})$"
+# A 区分番号 (A001, B001-3-3, A001-gairai), a 9-digit レセ電 code, or a kaitei code
+# for a charge outside the 点数表 with no official code (標準負担額):
+# lowercase words joined by dots, e.g. `futan.shokuji.ippan`.
+CODE_PATTERN = (
+    r"^(?:[A-Z][0-9]{3}(?:-[0-9A-Za-z]+)*|[0-9]{9}|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+)$"
+)
 DISEASE_PATTERN = r"^[A-Z][0-9A-Z]{0,6}$"  # an ICD-10 code or prefix (T78, T782)
 
 
@@ -52,4 +56,7 @@ Value = Annotated[
 ]
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+]
+Evidence = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
 ]

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.changes import Change
 from domain.rules import Exclusion, Limit
-from service.api.fields import Code, DateIn, Disease, Text, Value
+from service.api.fields import Code, DateIn, Disease, Evidence, Text, Value
 from service.application import RevisionDraft
 
 RevisionId = Annotated[
@@ -40,6 +40,9 @@ class ChangeBase(Strict):
     code: Code
     effective_from: DateIn | None = Field(
         None, description="Its own date (経過措置); default: the revision's."
+    )
+    evidence: Evidence | None = Field(
+        None, description="Where this change is written: document, table, row."
     )
 
     def to_domain(self) -> Change:
@@ -101,6 +104,7 @@ class SetEligibilityIn(ChangeBase):
             self.code,
             self.effective_from,
             eligible_diseases=tuple(self.diseases),
+            evidence=self.evidence,
         )
 
 

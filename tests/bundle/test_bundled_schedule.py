@@ -1,0 +1,137 @@
+"""The bundled, seed-sourced revisions in data/revisions, as a new user finds them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from domain.errors import ItemNotFoundError
+from service.application import FeeSchedule
+from service.documents import bundled_documents, read_document
+
+SAIISHIN, MEAL, FUTAN = "112007410", "197000110", "futan.shokuji.ippan"
+
+
+@pytest.fixture
+def bundled(schedule: FeeSchedule) -> FeeSchedule:
+    for path in bundled_documents():
+        schedule.record_revision(read_document(path), "test")
+    return schedule
+
+
+def state(schedule: FeeSchedule, code: str, day: str):
+    return schedule.item(code, date.fromisoformat(day), None)
+
+
+def test_saishinryo_is_73_then_75_citing_its_sources(bundled: FeeSchedule) -> None:
+    may, june = (
+        state(bundled, SAIISHIN, "2024-05-31"),
+        state(bundled, SAIISHIN, "2024-06-01"),
+    )
+
+    assert (may.state.value, june.state.value) == (73, 75)
+    assert "s_ALL20220218.zip" in may.source
+    assert "002_8ea418abf8c24ad7.txt" in june.source
+
+
+def test_meal_charges_and_standard_burdens_change_on_2024_06_01(
+    bundled: FeeSchedule,
+) -> None:
+    assert state(bundled, MEAL, "2024-05-31").state.value == 640
+    assert state(bundled, MEAL, "2024-06-01").state.value == 670
+    assert state(bundled, MEAL, "2024-06-01").state.unit == "yen"
+    assert state(bundled, FUTAN, "2024-05-31").state.value == 460
+    assert state(bundled, FUTAN, "2024-06-01").state.value == 490
+
+
+def test_diabetes_leaves_the_tokutei_list_and_anaphylaxis_joins(
+    bundled: FeeSchedule,
+) -> None:
+    before = state(bundled, "113001910", "2024-05-31").state.eligible_diseases
+    after = state(bundled, "113001910", "2024-06-01").state.eligible_diseases
+
+    assert "E11" in before
+    assert "T782" not in before
+    assert "E11" not in after
+    assert {"T782", "G610", "J45"} <= set(after)
+
+
+def test_seikatsu_ii_is_new_in_2024_and_excludes_gairai_kanri(
+    bundled: FeeSchedule,
+) -> None:
+    with pytest.raises(ItemNotFoundError, match="introduced from 2024-06-01"):
+        state(bundled, "B001-3-3", "2024-05-31")
+    found = state(bundled, "B001-3-3", "2024-06-01").state
+
+    assert found.value == 333
+    assert {x.code for x in found.exclusions} == {"112011010", "120003270"}
+
+
+def test_the_ippanmei_tokurei_ends_and_taisei_kyoka_is_abolished(
+    bundled: FeeSchedule,
+) -> None:
+    assert state(bundled, "120005470", "2023-12-31").state.value == 9
+    with pytest.raises(ItemNotFoundError):
+        state(bundled, "120005470", "2024-01-01")
+    assert state(bundled, "190194870", "2024-05-31").state.value == 200
+    with pytest.raises(ItemNotFoundError, match="abolished from 2024-06-01"):
+        state(bundled, "190194870", "2024-06-01")
+
+
+def test_every_bundled_change_cites_its_evidence() -> None:
+    for path in bundled_documents():
+        draft = read_document(path)
+        missing = [c.code for c in draft.changes if not c.evidence]
+        assert missing == [], path.name
+        assert draft.source
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(database_url: str) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "KAITEI_DATABASE_URL": database_url}
+    env.pop("KAITEI_LOAD_BUNDLED", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).parent,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_fresh_serve_answers_from_the_bundle(served: str) -> None:
+    may = httpx.get(f"{served}/items/{SAIISHIN}", params={"as_of": "2024-05-31"})
+    june = httpx.get(f"{served}/items/{SAIISHIN}", params={"as_of": "R6.6.1"})
+
+    assert may.json()["value"] == 73
+    assert june.json()["value"] == 75
+    assert june.json()["revision"] == "r6-2024"
+    assert "002_8ea418abf8c24ad7.txt" in june.json()["source"]
