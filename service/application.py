@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.postgres import PostgresFactory
 
 from domain.changes import change_from_dict
+from domain.claims import Claim, PricedClaim, price_claim
 from domain.errors import (
     ItemNotFoundError,
     QueryRefusedError,
@@ -300,6 +301,16 @@ class FeeSchedule(Application[UUID]):
                 reason += f" (as recorded at {known_at.isoformat()})"
             raise ItemNotFoundError(reason)
         return found
+
+    def price(
+        self,
+        claim: Claim,
+        known_at: datetime | None = None,
+        scenario: Sequence[str] = (),
+    ) -> PricedClaim:
+        """The claim priced line by line under the rules in force on each date."""
+        codes = sorted({line.code for line in claim.lines})
+        return price_claim(claim, self.rules(codes, known_at, scenario))
 
     def schedule(
         self, as_of: date, known_at: datetime | None, scenario: Sequence[str] = ()
