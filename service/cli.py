@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -16,7 +17,8 @@ from rich.table import Table
 from domain.errors import ChangeRefusedError, DomainError
 from domain.timeline import Interval
 from domain.wareki import parse_date
-from service.api.fields import normalise_code
+from service.api.claims import ClaimIn, PricedClaimOut
+from service.api.fields import normalise_code, number
 from service.api.items import ItemOut, split_ids
 from service.application import FeeSchedule
 from service.dependencies import os_user
@@ -30,7 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console(soft_wrap=True)
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 SCENARIO_HELP = "Comma-separated proposal ids to treat as enacted."
 
 
@@ -190,6 +192,74 @@ def schedule(
         sys.stdout.write(schedule_csv(found).lstrip("\ufeff"))
         return
     console.print(items_table(found, f"schedule as of {as_of} ({len(found)} items)"))
+
+
+@app.command()
+def price(
+    claim_file: Annotated[
+        Path, typer.Argument(help="A claim as JSON (API.md, Claims).")
+    ],
+    known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+    scenario: Annotated[str | None, typer.Option(help=SCENARIO_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Price a claim line by line under the rules in force on each line's date."""
+    try:
+        claim = ClaimIn.model_validate_json(claim_file.read_bytes()).to_domain()
+    except OSError as error:
+        raise fail(f"{claim_file}: cannot read: {error}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise fail(f"{claim_file}: {where}: {first['msg']}") from None
+    schedule = open_schedule()
+    try:
+        priced = schedule.price(claim, as_instant(known_at), split_ids(scenario))
+    except DomainError as error:
+        raise fail(str(error)) from None
+    finally:
+        schedule.close()
+    out = PricedClaimOut.of(priced)
+    if as_json:
+        print(out.model_dump_json(indent=2))
+        return
+    table = Table(title=f"claim {out.id}")
+    for column in (
+        "#",
+        "date",
+        "code",
+        "qty",
+        "unit value",
+        "amount",
+        "status",
+        "revision / reason",
+    ):
+        table.add_column(column)
+    for x in out.lines:
+        value = "" if x.unit_value is None else f"{number(x.unit_value)} {x.unit}"
+        table.add_row(
+            str(x.index),
+            str(x.date),
+            x.code,
+            str(x.quantity),
+            value,
+            json.dumps(number(x.amount)),
+            x.status,
+            x.revision if x.status == "priced" else x.reason,
+        )
+    console.print(table)
+    for x in out.lines:
+        if x.status == "rejected":
+            console.print(f"line {x.index}: {x.reason}: {x.detail}")
+    console.print(
+        f"total {number(out.total_points)} points, {number(out.total_yen)} yen"
+        + (
+            f" (billed {number(out.billed_points)} points, "
+            f"difference {number(out.total_points - out.billed_points)})"
+            if out.billed_points is not None
+            else ""
+        )
+    )
 
 
 @app.command()

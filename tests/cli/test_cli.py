@@ -123,3 +123,40 @@ def test_import_reads_master_files_and_asks_for_missing_dates(
     assert dated.returncode == 0, dated.stderr
     assert "already imported" in dated.stdout
     assert json.loads(june.stdout)["value"] == 75
+
+
+def test_price_prints_each_line_with_its_revision_or_reason(
+    database_url: str, tmp_path: Path
+) -> None:
+    kaitei(database_url, "import", *write_documents(tmp_path))
+    claim = tmp_path / "claim.json"
+    claim.write_text(
+        json.dumps(
+            {
+                "id": "2024-05-0001",
+                "billed_points": 146,
+                "lines": [
+                    {"code": "A001", "date": "2024-05-31"},
+                    {"code": "A001", "date": "R6.6.3"},
+                    {"code": "B001-3-3", "date": "2024-06-03"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+
+    table = kaitei(database_url, "price", str(claim))
+    as_json = kaitei(database_url, "price", str(claim), "--json")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"id": "x", "lines": [{"code": "A001", "date": "2024-02-30"}]}')
+    refused = kaitei(database_url, "price", str(bad))
+
+    assert table.returncode == 0, table.stderr
+    assert "unknown_code" in table.stdout
+    assert (
+        "total 148 points, 1480 yen (billed 146 points, difference 2)" in table.stdout
+    )
+    priced = json.loads(as_json.stdout)
+    assert [x["revision"] for x in priced["lines"]] == ["mst-2020", "r6-2024", None]
+    assert refused.returncode == 1
+    assert "lines.0.date" in refused.stderr
