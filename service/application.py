@@ -202,7 +202,8 @@ class FeeSchedule(Application[UUID]):
         if master.name in imported:
             return Recorded(master.name, created=False, position=self.position())
         later = sorted(
-            name for name in imported if read_master_name(name) > master.published
+            (name for name in imported if read_master_name(name) > master.published),
+            key=read_master_name,
         )
         if later:
             raise MasterOrderError(
