@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,9 @@ from service.masters import read_master
 from service.settings import Settings
 from tests.conftest import STORES, postgres_schema
 
-MASTERS = Path(__file__).resolve().parents[3] / "shared" / "masters" / "ika-shinryo-koi"
+# Real files from shared/masters/ika-shinryo-koi (支払基金 基本マスター, public data),
+# copied into the repository so that the tests run wherever it is checked out.
+MASTERS = Path(__file__).resolve().parents[1] / "data" / "ika-shinryo-koi.zip"
 # Every change file up to the first one with undated rows (s_20220415.csv).
 IN_ORDER = [
     "s_ALL20220218.zip",
@@ -28,7 +31,8 @@ IN_ORDER = [
 
 
 def master(name: str):
-    return read_master(name, (MASTERS / name).read_bytes())
+    with zipfile.ZipFile(MASTERS) as archive:
+        return read_master(name, archive.read(name))
 
 
 @pytest.fixture(scope="module", params=STORES)
