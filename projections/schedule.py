@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import singledispatchmethod
 from typing import Any
 
@@ -10,6 +11,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.changes import change_to_dict
+from domain.claim_records import StoredClaim
 from domain.fee_items import FeeItem
 from domain.revisions import Revision
 from domain.timeline import intervals
@@ -53,6 +55,37 @@ class ScheduleProjection(Projection[ScheduleView]):
                 "changes": [change_to_dict(c) for c in event.changes],
                 "recorded_at": instant(event.timestamp),
                 "recorded_by": event.recorded_by,
+            },
+            tracking,
+        )
+
+    @process_event.register
+    def claim_recorded(self, event: StoredClaim.Recorded, tracking: Tracking) -> None:
+        dates = [line.date.isoformat() for line in event.lines]
+        self.view.record_claim(
+            {
+                "claim_id": event.claim_id,
+                "first_date": min(dates),
+                "last_date": max(dates),
+                "body": json.dumps(
+                    {
+                        "lines": [
+                            {
+                                "code": x.code,
+                                "date": x.date.isoformat(),
+                                "quantity": x.quantity,
+                                "disease": x.disease,
+                            }
+                            for x in event.lines
+                        ],
+                        "billed_points": None
+                        if event.billed_points is None
+                        else str(event.billed_points),
+                        "recorded_by": event.recorded_by,
+                    },
+                    ensure_ascii=False,
+                ),
+                "recorded_at": instant(event.timestamp),
             },
             tracking,
         )

@@ -42,6 +42,10 @@ DDL = (
         status TEXT NOT NULL, effective_from TEXT NOT NULL, changes TEXT NOT NULL,
         recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL,
         position BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS {claims} (
+        claim_id TEXT PRIMARY KEY, first_date TEXT NOT NULL, last_date TEXT NOT NULL,
+        body TEXT NOT NULL, recorded_at TEXT NOT NULL, position BIGINT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS {claims_idx} ON {claims} (last_date, first_date)",
 )
 IN_FORCE = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
 CURRENT = "recorded_to IS NULL"
@@ -98,6 +102,15 @@ class ScheduleView(TrackingRecorder, ABC):
     def revisions(self) -> list[dict[str, Any]]: ...
 
     @abstractmethod
+    def record_claim(self, row: dict[str, Any], tracking: Tracking) -> None: ...
+
+    @abstractmethod
+    def claims_between(
+        self, start: date, end: date, batch: int = 500
+    ) -> Iterator[dict[str, Any]]:
+        """Stored claims with a line dated in [start, end], oldest record first."""
+
+    @abstractmethod
     def dump(self) -> list[tuple[Any, ...]]:
         """Every stored interval row, for comparing a rebuild with the original."""
 
@@ -114,8 +127,13 @@ class SQLScheduleView(ScheduleView):
 
     def _tables(self) -> dict[str, str]:
         return {
-            name: f"kaitei_{name}" for name in ("facts", "intervals", "revisions")
-        } | {"facts_idx": "kaitei_facts_code", "intervals_idx": "kaitei_intervals_code"}
+            name: f"kaitei_{name}"
+            for name in ("facts", "intervals", "revisions", "claims")
+        } | {
+            "facts_idx": "kaitei_facts_code",
+            "intervals_idx": "kaitei_intervals_code",
+            "claims_idx": "kaitei_claims_dates",
+        }
 
     def _sql(self, statement: str) -> str:
         return statement.format(**self._tables()).replace("?", self.placeholder)
@@ -271,6 +289,34 @@ class SQLScheduleView(ScheduleView):
         rows = self._rows("SELECT * FROM {revisions} ORDER BY position")
         return [{**dict(r), "changes": json.loads(r["changes"])} for r in rows]
 
+    def record_claim(self, row: dict[str, Any], tracking: Tracking) -> None:
+        row = {**row, "position": tracking.notification_id}
+        with self._cursor(commit=True) as c:
+            c.execute(
+                self._sql(
+                    f"INSERT INTO {{claims}} ({', '.join(row)}) VALUES "
+                    f"({', '.join('?' * len(row))})"
+                ),
+                tuple(row.values()),
+            )
+            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+
+    def claims_between(
+        self, start: date, end: date, batch: int = 500
+    ) -> Iterator[dict[str, Any]]:
+        after = 0
+        while True:
+            rows = self._rows(
+                "SELECT * FROM {claims} WHERE position > ? AND last_date >= ? "
+                f"AND first_date <= ? ORDER BY position LIMIT {int(batch)}",
+                (after, start.isoformat(), end.isoformat()),
+            )
+            if not rows:
+                return
+            for r in rows:
+                yield {**dict(r), "body": json.loads(r["body"])}
+            after = rows[-1]["position"]
+
     def dump(self) -> list[tuple[Any, ...]]:
         rows = self._rows(
             "SELECT * FROM {intervals} ORDER BY code, valid_from, recorded_from"
@@ -279,7 +325,7 @@ class SQLScheduleView(ScheduleView):
 
     def drop(self) -> None:
         with self._cursor(commit=True) as c:
-            for table in ("facts", "intervals", "revisions"):
+            for table in ("facts", "intervals", "revisions", "claims"):
                 c.execute(self._sql(f"DELETE FROM {{{table}}}"))
             c.execute(
                 self._sql(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
@@ -16,7 +17,8 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.postgres import PostgresFactory
 
 from domain.changes import change_from_dict
-from domain.claims import Claim, PricedClaim, price_claim
+from domain.claim_records import StoredClaim
+from domain.claims import Claim, ClaimLine, PricedClaim, price_claim
 from domain.errors import (
     ItemNotFoundError,
     QueryRefusedError,
@@ -313,6 +315,51 @@ class FeeSchedule(Application[UUID]):
         codes = sorted({line.code for line in claim.lines})
         return price_claim(claim, self.rules(codes, known_at, scenario))
 
+    def store_claims(self, claims: Sequence[Claim], recorded_by: str) -> Recorded:
+        """Store claims as billed, all or none; the same claim again is a no-op."""
+        now = datetime.now(UTC)
+        new: list[StoredClaim] = []
+        for claim in claims:
+            try:
+                stored: StoredClaim = self.repository.get(
+                    StoredClaim.create_id(claim.id)
+                )
+            except AggregateNotFoundError:
+                new.append(StoredClaim.record(claim, recorded_by, now))
+                continue
+            if not stored.says_the_same_as(claim):
+                raise RevisionConflictError(
+                    f"claim {claim.id!r} is already stored with other lines or "
+                    "billed_points; nothing was stored"
+                )
+        ids = ", ".join(c.id for c in claims)
+        if not new:
+            return Recorded(ids, created=False, position=self.position())
+        try:
+            return self._saved(ids, *new)
+        except IntegrityError:
+            raise RevisionConflictError(
+                f"claims {ids}: stored concurrently; nothing was stored, send again"
+            ) from None
+
+    def replay(
+        self,
+        start: date,
+        end: date,
+        known_at: datetime | None = None,
+        scenario: Sequence[str] = (),
+    ) -> Iterator[Replayed]:
+        """Reprice every stored claim with a line in [start, end]: each against
+        what it was billed and against the rules recorded when it was stored."""
+        if start > end:
+            raise QueryRefusedError("from", f"from {start} is after to {end}")
+        book = self.rules(None, known_at, scenario)
+        for row in self.view.claims_between(start, end):
+            claim = _stored_claim(row)
+            codes = sorted({line.code for line in claim.lines})
+            then = self.rules(codes, from_instant(row["recorded_at"]))
+            yield Replayed(price_claim(claim, then), price_claim(claim, book))
+
     def schedule(
         self, as_of: date, known_at: datetime | None, scenario: Sequence[str] = ()
     ) -> list[Interval]:
@@ -331,6 +378,34 @@ class FeeSchedule(Application[UUID]):
         except AggregateNotFoundError:
             return None
         return item
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """A stored claim priced as when it was stored, and as now (or known_at)."""
+
+    then: PricedClaim
+    now: PricedClaim
+
+    @property
+    def matched(self) -> bool:
+        billed = self.now.billed_points
+        return billed is None or billed == self.now.total_points
+
+
+def _stored_claim(row: dict[str, Any]) -> Claim:
+    body = row["body"]
+    billed = body["billed_points"]
+    return Claim(
+        row["claim_id"],
+        tuple(
+            ClaimLine(
+                x["code"], date.fromisoformat(x["date"]), x["quantity"], x["disease"]
+            )
+            for x in body["lines"]
+        ),
+        None if billed is None else Decimal(billed),
+    )
 
 
 def _why_not_in_force(code: str, as_of: date, history: list[Interval]) -> str:

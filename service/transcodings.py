@@ -8,6 +8,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.changes import Change, change_from_dict, change_to_dict
+from domain.claims import ClaimLine
 from domain.rules import Exclusion, Limit
 
 
@@ -55,6 +56,33 @@ class ChangeAsDict(Transcoding):
         return change_from_dict(data)
 
 
+class ClaimLineAsDict(Transcoding):
+    type = ClaimLine
+    name = "claim_line"
+
+    def encode(self, obj: ClaimLine) -> dict[str, Any]:
+        return {
+            "code": obj.code,
+            "date": obj.date.isoformat(),
+            "quantity": obj.quantity,
+            "disease": obj.disease,
+        }
+
+    def decode(self, data: dict[str, Any]) -> ClaimLine:
+        return ClaimLine(
+            data["code"],
+            date.fromisoformat(data["date"]),
+            data["quantity"],
+            data["disease"],
+        )
+
+
 def register(transcoder: JSONTranscoder) -> None:
-    for transcoding in (DateAsISO(), LimitAsDict(), ExclusionAsDict(), ChangeAsDict()):
+    for transcoding in (
+        DateAsISO(),
+        LimitAsDict(),
+        ExclusionAsDict(),
+        ChangeAsDict(),
+        ClaimLineAsDict(),
+    ):
         transcoder.register(transcoding)

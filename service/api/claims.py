@@ -5,11 +5,20 @@ from __future__ import annotations
 import os
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
-from domain.claims import Claim, ClaimLine, PricedClaim
-from service.api.fields import Code, DateIn, Disease, Value
+from domain.claims import Claim, ClaimLine, PricedClaim, PricedLine
+from service.api.fields import Code, DateIn, Disease, Value, number
+from service.api.items import split_ids
 
 MAX_CLAIM_LINES = int(os.environ.get("KAITEI_MAX_CLAIM_LINES", 2000))
 
@@ -99,3 +108,56 @@ class PricedClaimOut(BaseModel):
                 for p in priced.lines
             ],
         )
+
+
+class ReplayIn(BaseModel):
+    """Which stored claims to reprice, and under which record time / scenario."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    start: DateIn = Field(alias="from")
+    end: DateIn = Field(alias="to")
+    known_at: AwareDatetime | None = None
+    scenario: list[str] | str | None = None
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError(f"to {end} is before from {start}")
+        return end
+
+    def scenario_ids(self) -> tuple[str, ...]:
+        if isinstance(self.scenario, list):
+            return tuple(x.strip() for x in self.scenario if x.strip())
+        return split_ids(self.scenario)
+
+
+def line_changes(then: PricedClaim, now: PricedClaim) -> list[dict[str, Any]]:
+    """The lines priced differently now than when the claim was stored."""
+    changed = []
+    for before, after in zip(then.lines, now.lines, strict=True):
+        old, new = _line_state(before), _line_state(after)
+        if old != new:
+            changed.append(
+                {
+                    "index": after.index,
+                    "code": after.line.code,
+                    "date": after.line.date.isoformat(),
+                    "before": old,
+                    "after": new,
+                    "revision": after.revision or before.revision,
+                }
+            )
+    return changed
+
+
+def _line_state(line: PricedLine) -> dict[str, Any]:
+    return {
+        "status": line.status,
+        "unit_value": None if line.unit_value is None else number(line.unit_value),
+        "amount": number(line.amount),
+        "revision": line.revision,
+        "reason": line.reason,
+    }

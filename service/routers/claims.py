@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from service.api.claims import ClaimIn, PricedClaimOut
+from service.api.claims import ClaimIn, PricedClaimOut, ReplayIn, line_changes
+from service.api.fields import number
 from service.api.items import split_ids
-from service.dependencies import ScheduleDep
+from service.dependencies import ScheduleDep, WriterDep
 
 router = APIRouter(prefix="/claims", tags=["claims"])
 
@@ -21,6 +23,65 @@ class PriceQuery(BaseModel):
         None, description="Record time; default now."
     )
     scenario: str | None = Field(None, max_length=2000)
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        200: {"description": "already stored"},
+        409: {"description": "other body"},
+    },
+)
+def store_claims(
+    body: ClaimIn | list[ClaimIn],
+    schedule: ScheduleDep,
+    writer: WriterDep,
+    response: Response,
+) -> dict[str, Any]:
+    """Store claims as billed (one or a list, all or none), for later replay."""
+    claims = body if isinstance(body, list) else [body]
+    if not claims:
+        raise HTTPException(
+            422, [{"loc": ["body"], "msg": "no claims", "type": "too_short"}]
+        )
+    if len({c.id for c in claims}) != len(claims):
+        raise HTTPException(
+            422, [{"loc": ["body"], "msg": "the same id twice", "type": "duplicate"}]
+        )
+    recorded = schedule.store_claims([c.to_domain() for c in claims], writer)
+    response.status_code = 201 if recorded.created else 200
+    return {
+        "ids": [c.id for c in claims],
+        "events": recorded.events,
+        "position": recorded.position,
+    }
+
+
+@router.post("/replay")
+def replay_claims(body: ReplayIn, schedule: ScheduleDep) -> dict[str, Any]:
+    """Reprice every stored claim with a line in [from, to]; a claim matches when
+    its total equals what was billed. Each mismatch lists the lines priced
+    differently than when it was stored, with the revision that did it."""
+    count = matched = 0
+    mismatched = []
+    for replayed in schedule.replay(
+        body.start, body.end, body.known_at, body.scenario_ids()
+    ):
+        count += 1
+        if replayed.matched:
+            matched += 1
+            continue
+        now = replayed.now
+        mismatched.append(
+            {
+                "id": now.id,
+                "billed_points": number(now.billed_points or Decimal(0)),
+                "total_points": number(now.total_points),
+                "lines_changed": line_changes(replayed.then, now),
+            }
+        )
+    return {"count": count, "matched": matched, "mismatched": mismatched}
 
 
 @router.post("/price")

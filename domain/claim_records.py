@@ -1,0 +1,55 @@
+"""A claim as billed, stored so that it can be repriced after the rules change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.claims import Claim, ClaimLine
+
+
+class StoredClaim(Aggregate):
+    """One レセプト exactly as submitted, with what was billed."""
+
+    class Recorded(Aggregate.Created):
+        claim_id: str
+        lines: tuple[ClaimLine, ...]
+        billed_points: Decimal | None
+        recorded_by: str
+
+    def __init__(
+        self,
+        claim_id: str,
+        lines: tuple[ClaimLine, ...],
+        billed_points: Decimal | None,
+        recorded_by: str,
+    ) -> None:
+        self.claim_id = claim_id
+        self.lines = tuple(lines)
+        self.billed_points = billed_points
+        self.recorded_by = recorded_by
+
+    @staticmethod
+    def create_id(claim_id: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/kaitei/claims/{claim_id}")
+
+    @classmethod
+    def record(cls, claim: Claim, recorded_by: str, timestamp: datetime) -> StoredClaim:
+        return cls._create(
+            cls.Recorded,
+            id=cls.create_id(claim.id),
+            timestamp=timestamp,
+            claim_id=claim.id,
+            lines=tuple(claim.lines),
+            billed_points=claim.billed_points,
+            recorded_by=recorded_by,
+        )
+
+    def as_claim(self) -> Claim:
+        return Claim(self.claim_id, self.lines, self.billed_points)
+
+    def says_the_same_as(self, claim: Claim) -> bool:
+        return self.as_claim() == claim
