@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +16,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from domain.claims import PricedClaim, price_claim
 from domain.errors import ChangeRefusedError, DomainError
 from domain.timeline import Interval
 from domain.wareki import parse_date
@@ -260,6 +263,109 @@ def price(
             else ""
         )
     )
+
+
+REPORT_COLUMNS = (
+    "claim_id",
+    "index",
+    "code",
+    "date",
+    "quantity",
+    "disease",
+    "status",
+    "unit",
+    "unit_value",
+    "amount",
+    "revision",
+    "reason",
+    "claim_total_points",
+    "claim_billed_points",
+    "claim_matched",
+)
+
+
+@app.command()
+def replay(
+    claims_file: Annotated[
+        Path, typer.Argument(help="Claims, one JSON object a line (JSON Lines).")
+    ],
+    known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+    scenario: Annotated[str | None, typer.Option(help=SCENARIO_HELP)] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write every priced line to this CSV file.")
+    ] = None,
+) -> None:
+    """Reprice any number of claims from a file, streaming, against what was billed."""
+    schedule = open_schedule()
+    try:
+        book = schedule.rules(None, as_instant(known_at), split_ids(scenario))
+    except DomainError as error:
+        schedule.close()
+        raise fail(str(error)) from None
+    schedule.close()
+    count = matched = 0
+    try:
+        with (
+            claims_file.open("rb") as source,
+            (
+                report.open("w", encoding="utf-8-sig", newline="")
+                if report
+                else nullcontext()
+            ) as out,
+            Progress(console=Console(stderr=True), transient=True) as progress,
+        ):
+            writer = csv.writer(out) if out else None
+            if writer:
+                writer.writerow(REPORT_COLUMNS)
+            task = progress.add_task("replaying", total=claims_file.stat().st_size)
+            for number_, raw in enumerate(source, start=1):
+                progress.advance(task, len(raw))
+                if not raw.strip():
+                    continue
+                try:
+                    claim = ClaimIn.model_validate_json(raw).to_domain()
+                except ValidationError as error:
+                    first = error.errors()[0]
+                    where = ".".join(str(x) for x in first["loc"])
+                    raise fail(
+                        f"{claims_file}:{number_}: {where}: {first['msg']}"
+                    ) from None
+                priced = price_claim(claim, book)
+                count += 1
+                ok = claim.billed_points in (None, priced.total_points)
+                matched += ok
+                if writer:
+                    writer.writerows(_report_rows(priced, ok))
+    except OSError as error:
+        raise fail(f"cannot read or write: {error}") from None
+    console.print(
+        f"{count} claims: {matched} matched, {count - matched} mismatched"
+        + (f"; report in {report}" if report else "")
+    )
+
+
+def _report_rows(priced: PricedClaim, ok: bool) -> list[list[object]]:
+    billed = "" if priced.billed_points is None else number(priced.billed_points)
+    return [
+        [
+            priced.id,
+            x.index,
+            x.line.code,
+            x.line.date.isoformat(),
+            x.line.quantity,
+            x.line.disease or "",
+            x.status,
+            x.unit or "",
+            "" if x.unit_value is None else number(x.unit_value),
+            number(x.amount),
+            x.revision or "",
+            x.reason or "",
+            number(priced.total_points),
+            billed,
+            "yes" if ok else "no",
+        ]
+        for x in priced.lines
+    ]
 
 
 @app.command()

@@ -160,3 +160,41 @@ def test_price_prints_each_line_with_its_revision_or_reason(
     assert [x["revision"] for x in priced["lines"]] == ["mst-2020", "r6-2024", None]
     assert refused.returncode == 1
     assert "lines.0.date" in refused.stderr
+
+
+def test_replay_streams_claims_and_writes_a_spreadsheet_report(
+    database_url: str, tmp_path: Path
+) -> None:
+    import csv
+
+    kaitei(database_url, "import", *write_documents(tmp_path))
+    claims = tmp_path / "claims.jsonl"
+    may = {
+        "id": "may",
+        "billed_points": 73,
+        "lines": [{"code": "A001", "date": "2024-05-31"}],
+    }
+    june = {
+        "id": "june",
+        "billed_points": 73,
+        "lines": [{"code": "A001", "date": "2024-06-03"}],
+    }
+    claims.write_text(f"{json.dumps(may)}\n\n{json.dumps(june)}\n", encoding="utf-8")
+    report = tmp_path / "report.csv"
+
+    replayed = kaitei(database_url, "replay", str(claims), "--report", str(report))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(may) + '\n{"id": "x", "lines": []}\n', encoding="utf-8")
+    refused = kaitei(database_url, "replay", str(bad))
+
+    assert replayed.returncode == 0, replayed.stderr
+    assert "2 claims: 1 matched, 1 mismatched" in replayed.stdout
+    rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
+    assert [
+        (r["claim_id"], r["amount"], r["revision"], r["claim_matched"]) for r in rows
+    ] == [
+        ("may", "73", "mst-2020", "yes"),
+        ("june", "75", "r6-2024", "no"),
+    ]
+    assert refused.returncode == 1
+    assert f"{bad}:2: lines" in refused.stderr
