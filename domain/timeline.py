@@ -86,3 +86,18 @@ def intervals(facts: Sequence[Fact]) -> list[Interval]:
 def interval_on(facts: Sequence[Fact], as_of: date) -> Interval | None:
     """The interval in force on `as_of`, or None when the item is not in force."""
     return next((i for i in intervals(facts) if i.covers(as_of)), None)
+
+
+def steps(
+    facts: Sequence[Fact],
+) -> list[tuple[Fact, ItemState | None, ItemState | None]]:
+    """Each fact in valid-time order with the item's state just before and after it
+    (same-date facts in record order, as `intervals` folds them)."""
+    ordered = sorted(facts, key=lambda f: f.effective_from)
+    out: list[tuple[Fact, ItemState | None, ItemState | None]] = []
+    state: ItemState | None = None
+    for fact in ordered:
+        after = apply_change(state, fact.change)
+        out.append((fact, state, after))
+        state = after
+    return out

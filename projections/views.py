@@ -102,6 +102,13 @@ class ScheduleView(TrackingRecorder, ABC):
     def revisions(self) -> list[dict[str, Any]]: ...
 
     @abstractmethod
+    def fact_rows(
+        self, code: str | None = None, codes_between: tuple[date, date] | None = None
+    ) -> list[dict[str, Any]]:
+        """Facts with their position and record time: of one code, of every code
+        with a fact effective in `codes_between`, or (both None) all."""
+
+    @abstractmethod
     def record_claim(self, row: dict[str, Any], tracking: Tracking) -> None: ...
 
     @abstractmethod
@@ -238,6 +245,26 @@ class SQLScheduleView(ScheduleView):
             (code, moment),
         )
         return [fact_from_row(r) for r in rows]
+
+    def fact_rows(
+        self, code: str | None = None, codes_between: tuple[date, date] | None = None
+    ) -> list[dict[str, Any]]:
+        params: tuple[str, ...]
+        if code is not None:
+            where, params = "WHERE code = ?", (code,)
+        elif codes_between is not None:
+            where = (
+                "WHERE code IN (SELECT code FROM {facts} "
+                "WHERE effective_from >= ? AND effective_from <= ?)"
+            )
+            params = tuple(d.isoformat() for d in codes_between)
+        else:
+            where, params = "", ()
+        rows = self._rows(f"SELECT * FROM {{facts}} {where} ORDER BY position", params)
+        return [
+            {**dict(r), "fact": fact_from_row(r), "change": json.loads(r["change"])}
+            for r in rows
+        ]
 
     def intervals_of(
         self, codes: Sequence[str] | None, known_at: datetime | None

@@ -11,7 +11,15 @@ from domain.errors import DomainError
 from service.application import FeeSchedule
 from service.dependencies import tokens_from_env
 from service.errors import domain_error_response
-from service.routers import claims, health, imports, items, revisions, schedule
+from service.routers import (
+    changes,
+    claims,
+    health,
+    imports,
+    items,
+    revisions,
+    schedule,
+)
 from service.settings import Settings
 
 
@@ -36,7 +44,7 @@ def create_app(
         summary="Revision history of Japan's medical fee schedule (診療報酬点数表).",
         lifespan=lifespan,
     )
-    for module in (revisions, items, schedule, claims, imports, health):
+    for module in (revisions, items, schedule, changes, claims, imports, health):
         app.include_router(module.router)
     app.add_exception_handler(DomainError, domain_error_response)
     return app

@@ -37,6 +37,7 @@ from projections.views import (
     SQLiteScheduleView,
 )
 from service import transcodings
+from service.api.history import diff, history_entries, within
 from service.masters import (
     MasterFile,
     MasterOrderError,
@@ -359,6 +360,48 @@ class FeeSchedule(Application[UUID]):
             codes = sorted({line.code for line in claim.lines})
             then = self.rules(codes, from_instant(row["recorded_at"]))
             yield Replayed(price_claim(claim, then), price_claim(claim, book))
+
+    def history(self, code: str) -> list[dict[str, Any]]:
+        """Every change recorded to an item, oldest effective first."""
+        self.catch_up()
+        rows = self.view.fact_rows(code=code)
+        if not rows:
+            raise ItemNotFoundError(f"no item {code} has ever been recorded")
+        return history_entries(rows, self._recorded_by())
+
+    def changes(self, start: date, end: date) -> list[dict[str, Any]]:
+        """Every change effective in [start, end], by date then code."""
+        if start > end:
+            raise QueryRefusedError("from", f"from {start} is after to {end}")
+        self.catch_up()
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in self.view.fact_rows(codes_between=(start, end)):
+            grouped.setdefault(row["code"], []).append(row)
+        recorded_by = self._recorded_by()
+        found = [
+            entry
+            for rows in grouped.values()
+            for entry in within(history_entries(rows, recorded_by), start, end)
+        ]
+        return sorted(
+            found, key=lambda e: (e["effective_from"], e["code"], e["position"])
+        )
+
+    def diff(
+        self,
+        start: date,
+        end: date,
+        known_at: datetime | None = None,
+        scenario: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """What was added, abolished and changed between two dates."""
+        if start > end:
+            raise QueryRefusedError("from", f"from {start} is after to {end}")
+        book = self.rules(None, known_at, scenario)
+        return diff(book.in_force(start), book.in_force(end))
+
+    def _recorded_by(self) -> dict[str, str]:
+        return {r["revision_id"]: r["recorded_by"] for r in self.view.revisions()}
 
     def schedule(
         self, as_of: date, known_at: datetime | None, scenario: Sequence[str] = ()

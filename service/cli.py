@@ -28,7 +28,7 @@ from service.dependencies import os_user
 from service.documents import DocumentError, bundled_documents, read_document
 from service.masters import MasterFileError, is_master_file, read_master
 from service.settings import Settings, SettingsError
-from service.tables import schedule_csv
+from service.tables import diff_csv, schedule_csv
 
 app = typer.Typer(
     help="kaitei: the revision history of the 診療報酬点数表.",
@@ -366,6 +366,87 @@ def _report_rows(priced: PricedClaim, ok: bool) -> list[list[object]]:
         ]
         for x in priced.lines
     ]
+
+
+@app.command()
+def history(
+    code: str, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Every change recorded to an item, oldest effective first."""
+    schedule = open_schedule()
+    try:
+        entries = schedule.history(normalise(code))
+    except DomainError as error:
+        raise fail(str(error)) from None
+    finally:
+        schedule.close()
+    if as_json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"history of {normalise(code)}")
+    for column in ("effective", "op", "before", "after", "revision", "recorded", "by"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(
+            e["effective_from"],
+            e["op"],
+            _brief(e["before"]),
+            _brief(e["after"]),
+            e["revision"],
+            e["recorded_at"][:19],
+            e["recorded_by"] or "",
+        )
+    console.print(table)
+
+
+def _brief(state: dict[str, object] | None) -> str:
+    if state is None:
+        return "—"
+    shown = {k: v for k, v in state.items() if v not in ([], None)}
+    return json.dumps(shown, ensure_ascii=False)[:80]
+
+
+@app.command()
+def diff(
+    start: Annotated[str, typer.Argument(help="From date (YYYY-MM-DD or 和暦).")],
+    end: Annotated[str, typer.Argument(help="To date.")],
+    known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+    scenario: Annotated[str | None, typer.Option(help=SCENARIO_HELP)] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
+) -> None:
+    """What was added, abolished and changed between two dates."""
+    schedule = open_schedule()
+    try:
+        found = schedule.diff(
+            as_date(start), as_date(end), as_instant(known_at), split_ids(scenario)
+        )
+    except DomainError as error:
+        raise fail(str(error)) from None
+    finally:
+        schedule.close()
+    if as_csv:
+        sys.stdout.write(diff_csv(found).lstrip("\ufeff"))
+        return
+    console.print(items_table(found["added"], f"added ({len(found['added'])})"))
+    console.print(
+        items_table(found["abolished"], f"abolished ({len(found['abolished'])})")
+    )
+    table = Table(title=f"changed ({len(found['changed'])})")
+    for column in ("code", "name", "field", "before", "after", "revision"):
+        table.add_column(column)
+    for c in found["changed"]:
+        before, after = _shown_change(c["before"], c["after"])
+        table.add_row(c["code"], c["name"], c["field"], before, after, c["revision"])
+    console.print(table)
+
+
+def _shown_change(before: object, after: object) -> tuple[str, str]:
+    """Lists as what left and what joined; other values as they are."""
+    if isinstance(before, list) and isinstance(after, list):
+        left = [json.dumps(x, ensure_ascii=False) for x in before if x not in after]
+        joined = [json.dumps(x, ensure_ascii=False) for x in after if x not in before]
+        return " ".join(f"-{x}" for x in left), " ".join(f"+{x}" for x in joined)
+    return json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)
 
 
 @app.command()

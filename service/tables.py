@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
+from typing import Any
 
 from domain.timeline import Interval
 
@@ -47,6 +49,48 @@ def schedule_csv(intervals: Sequence[Interval]) -> str:
                 s.kubun or "",
                 i.revision,
                 i.source,
+            )
+        )
+    return out.getvalue()
+
+
+DIFF_HEADER = (
+    "change",
+    "code",
+    "name",
+    "field",
+    "before",
+    "after",
+    "revision",
+    "source",
+)
+
+
+def diff_csv(found: dict[str, Any]) -> str:
+    """A schedule diff as one CSV a spreadsheet opens: added, abolished, changed."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(DIFF_HEADER)
+    for kind in ("added", "abolished"):
+        for i in found[kind]:
+            s = i.state
+            value = f"{s.value} {s.unit}"
+            before, after = ("", value) if kind == "added" else (value, "")
+            writer.writerow(
+                (kind, s.code, s.name, "", before, after, i.revision, i.source)
+            )
+    for c in found["changed"]:
+        writer.writerow(
+            (
+                "changed",
+                c["code"],
+                c["name"],
+                c["field"],
+                json.dumps(c["before"], ensure_ascii=False),
+                json.dumps(c["after"], ensure_ascii=False),
+                c["revision"],
+                c["source"],
             )
         )
     return out.getvalue()

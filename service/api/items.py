@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from domain.timeline import Interval
 from service.api.fields import DateIn, Value
@@ -91,3 +98,32 @@ class ItemOut(BaseModel):
 class ScheduleOut(BaseModel):
     as_of: date
     items: list[ItemOut]
+
+
+class WindowQuery(BaseModel):
+    """A window of valid time: `from` and `to`, both inclusive."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    start: DateIn = Field(alias="from", description="YYYY-MM-DD or 和暦")
+    end: DateIn = Field(alias="to", description="YYYY-MM-DD or 和暦")
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise ValueError(f"to {end} is before from {start}")
+        return end
+
+
+class DiffQuery(WindowQuery):
+    known_at: AwareDatetime | None = None
+    scenario: str | None = Field(None, max_length=2000)
+    format: Literal["json", "csv"] = "json"
+
+
+class DiffOut(BaseModel):
+    added: list[ItemOut]
+    abolished: list[ItemOut]
+    changed: list[dict[str, object]]

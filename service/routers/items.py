@@ -26,3 +26,13 @@ def read_item(
         str(normalise_code(code)), as_of, query.known_at, query.scenario_ids()
     )
     return ItemOut.of(found)
+
+
+@router.get("/{code}/history")
+def read_history(
+    code: Annotated[str, Path(max_length=40)], schedule: ScheduleDep
+) -> dict[str, object]:
+    """Every change recorded to the item, oldest effective first, with the value
+    before and after, its revision, source, record time and who recorded it."""
+    normalised = str(normalise_code(code))
+    return {"code": normalised, "history": schedule.history(normalised)}

@@ -8,9 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from service.api.items import ItemOut, ScheduleOut, ScheduleQuery
+from service.api.items import (
+    DiffOut,
+    DiffQuery,
+    ItemOut,
+    ScheduleOut,
+    ScheduleQuery,
+    split_ids,
+)
 from service.dependencies import ScheduleDep
-from service.tables import schedule_csv
+from service.tables import diff_csv, schedule_csv
 
 router = APIRouter(prefix="/schedule", tags=["schedule"])
 
@@ -27,3 +34,22 @@ def read_schedule(
     if query.format == "csv":
         return Response(schedule_csv(intervals), media_type="text/csv; charset=utf-8")
     return ScheduleOut(as_of=as_of, items=[ItemOut.of(i) for i in intervals])
+
+
+@router.get(
+    "/diff", response_model=DiffOut, responses={200: {"content": {"text/csv": {}}}}
+)
+def read_diff(
+    query: Annotated[DiffQuery, Query()], schedule: ScheduleDep
+) -> DiffOut | Response:
+    """What was added, abolished and changed between `from` and `to`."""
+    found = schedule.diff(
+        query.start, query.end, query.known_at, split_ids(query.scenario)
+    )
+    if query.format == "csv":
+        return Response(diff_csv(found), media_type="text/csv; charset=utf-8")
+    return DiffOut(
+        added=[ItemOut.of(i) for i in found["added"]],
+        abolished=[ItemOut.of(i) for i in found["abolished"]],
+        changed=found["changed"],
+    )

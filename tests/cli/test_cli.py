@@ -198,3 +198,19 @@ def test_replay_streams_claims_and_writes_a_spreadsheet_report(
     ]
     assert refused.returncode == 1
     assert f"{bad}:2: lines" in refused.stderr
+
+
+def test_history_and_diff_print_what_changed(database_url: str, tmp_path: Path) -> None:
+    kaitei(database_url, "import", *write_documents(tmp_path))
+
+    history = kaitei(database_url, "history", "Ａ００１", "--json")
+    diff = kaitei(database_url, "diff", "2024-05-31", "R6.6.1")
+    diff_csv = kaitei(database_url, "diff", "2024-05-31", "2024-06-01", "--csv")
+    backwards = kaitei(database_url, "diff", "2024-06-01", "2024-05-31")
+
+    assert [e["after"] for e in json.loads(history.stdout)][1] == {"value": 75}
+    assert "changed (1)" in diff.stdout
+    assert "r6-2024" in diff.stdout
+    assert diff_csv.stdout.splitlines()[1].startswith("changed,A001,再診料,value,73,75")
+    assert backwards.returncode == 1
+    assert "after" in backwards.stderr

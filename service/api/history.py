@@ -1,0 +1,107 @@
+"""History entries, changes in a window and schedule diffs, as JSON-ready data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from domain.timeline import STATE_FIELDS, Interval, ItemState, steps
+from projections.rows import from_instant
+from service.api.fields import number
+
+Json = str | int | float | list[object] | dict[str, object] | None
+
+DIFF_FIELDS = (
+    "name",
+    "unit",
+    "value",
+    "addon_to",
+    "limits",
+    "exclusions",
+    "eligible_diseases",
+    "kubun",
+)
+
+
+def field_value(state: ItemState, name: str) -> Json:
+    value = getattr(state, name)
+    if name == "value":
+        return number(value)
+    if name in ("limits", "exclusions"):
+        return [vars(x).copy() for x in value]
+    if isinstance(value, tuple):
+        return list(value)
+    return value  # type: ignore[no-any-return]
+
+
+def state_dict(
+    state: ItemState | None, names: Iterable[str] = DIFF_FIELDS
+) -> dict[str, Json] | None:
+    if state is None:
+        return None
+    return {name: field_value(state, name) for name in names}
+
+
+def history_entries(
+    rows: list[dict[str, Any]], recorded_by: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One item's facts (rows of the view) as history, oldest effective first."""
+    by_fact = {id(r["fact"]): r for r in rows}
+    entries = []
+    for fact, before, after in steps([r["fact"] for r in rows]):
+        row = by_fact[id(fact)]
+        touched = [k for k in fact.change.given() if k in STATE_FIELDS]
+        whole = fact.change.op in ("introduce", "abolish") or before is None
+        names = DIFF_FIELDS if whole else touched
+        entries.append(
+            {
+                "code": fact.change.code,
+                "effective_from": fact.effective_from.isoformat(),
+                "recorded_at": from_instant(row["recorded_at"]).isoformat(),
+                "revision": fact.revision,
+                "source": fact.source,
+                "recorded_by": recorded_by.get(fact.revision),
+                "op": fact.change.op,
+                "before": state_dict(before, names),
+                "after": state_dict(after, names),
+                "position": row["position"],
+            }
+        )
+    return entries
+
+
+def diff(before: list[Interval], after: list[Interval]) -> dict[str, Any]:
+    """What was added, abolished and changed between two schedules."""
+    old = {i.state.code: i for i in before}
+    new = {i.state.code: i for i in after}
+    changed = []
+    for code in sorted(old.keys() & new.keys()):
+        was, now = old[code], new[code]
+        for name in DIFF_FIELDS:
+            a, b = field_value(was.state, name), field_value(now.state, name)
+            if a != b:
+                changed.append(
+                    {
+                        "code": code,
+                        "name": now.state.name,
+                        "field": name,
+                        "before": a,
+                        "after": b,
+                        "revision": now.revision,
+                        "source": now.source,
+                        "valid_from": now.valid_from.isoformat(),
+                    }
+                )
+    return {
+        "added": [new[c] for c in sorted(new.keys() - old.keys())],
+        "abolished": [old[c] for c in sorted(old.keys() - new.keys())],
+        "changed": changed,
+    }
+
+
+def within(
+    entries: list[dict[str, Any]], start: date, end: date
+) -> list[dict[str, Any]]:
+    low, high = start.isoformat(), end.isoformat()
+    return [e for e in entries if low <= e["effective_from"] <= high]
