@@ -46,6 +46,8 @@ DDL = (
         claim_id TEXT PRIMARY KEY, first_date TEXT NOT NULL, last_date TEXT NOT NULL,
         body TEXT NOT NULL, recorded_at TEXT NOT NULL, position BIGINT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS {claims_idx} ON {claims} (last_date, first_date)",
+    """CREATE TABLE IF NOT EXISTS {chain} (
+        position BIGINT PRIMARY KEY, hash TEXT NOT NULL)""",
 )
 IN_FORCE = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
 CURRENT = "recorded_to IS NULL"
@@ -109,6 +111,16 @@ class ScheduleView(TrackingRecorder, ABC):
         with a fact effective in `codes_between`, or (both None) all."""
 
     @abstractmethod
+    def chain_head(self) -> tuple[int, str] | None:
+        """The last chained position and its hash."""
+
+    @abstractmethod
+    def append_chain(self, links: Sequence[tuple[int, str]]) -> None: ...
+
+    @abstractmethod
+    def chain_links(self, after: int, limit: int) -> list[tuple[int, str]]: ...
+
+    @abstractmethod
     def record_claim(self, row: dict[str, Any], tracking: Tracking) -> None: ...
 
     @abstractmethod
@@ -135,7 +147,7 @@ class SQLScheduleView(ScheduleView):
     def _tables(self) -> dict[str, str]:
         return {
             name: f"kaitei_{name}"
-            for name in ("facts", "intervals", "revisions", "claims")
+            for name in ("facts", "intervals", "revisions", "claims", "chain")
         } | {
             "facts_idx": "kaitei_facts_code",
             "intervals_idx": "kaitei_intervals_code",
@@ -315,6 +327,28 @@ class SQLScheduleView(ScheduleView):
     def revisions(self) -> list[dict[str, Any]]:
         rows = self._rows("SELECT * FROM {revisions} ORDER BY position")
         return [{**dict(r), "changes": json.loads(r["changes"])} for r in rows]
+
+    def chain_head(self) -> tuple[int, str] | None:
+        rows = self._rows(
+            "SELECT position, hash FROM {chain} ORDER BY position DESC LIMIT 1"
+        )
+        return (int(rows[0]["position"]), rows[0]["hash"]) if rows else None
+
+    def append_chain(self, links: Sequence[tuple[int, str]]) -> None:
+        with self._cursor(commit=True) as c:
+            for position, digest in links:
+                c.execute(
+                    self._sql("INSERT INTO {chain} (position, hash) VALUES (?, ?)"),
+                    (position, digest),
+                )
+
+    def chain_links(self, after: int, limit: int) -> list[tuple[int, str]]:
+        rows = self._rows(
+            "SELECT position, hash FROM {chain} WHERE position > ? "
+            f"ORDER BY position LIMIT {int(limit)}",
+            (after,),
+        )
+        return [(int(r["position"]), r["hash"]) for r in rows]
 
     def record_claim(self, row: dict[str, Any], tracking: Tracking) -> None:
         row = {**row, "position": tracking.notification_id}

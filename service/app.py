@@ -12,6 +12,7 @@ from service.application import FeeSchedule
 from service.dependencies import tokens_from_env
 from service.errors import domain_error_response
 from service.routers import (
+    audit,
     changes,
     claims,
     health,
@@ -44,7 +45,16 @@ def create_app(
         summary="Revision history of Japan's medical fee schedule (診療報酬点数表).",
         lifespan=lifespan,
     )
-    for module in (revisions, items, schedule, changes, claims, imports, health):
+    for module in (
+        revisions,
+        items,
+        schedule,
+        changes,
+        claims,
+        imports,
+        audit,
+        health,
+    ):
         app.include_router(module.router)
     app.add_exception_handler(DomainError, domain_error_response)
     return app

@@ -13,9 +13,10 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Notification
 from eventsourcing.postgres import PostgresFactory
 
+from domain.chain import GENESIS, link
 from domain.changes import change_from_dict
 from domain.claim_records import StoredClaim
 from domain.claims import Claim, ClaimLine, PricedClaim, price_claim
@@ -78,6 +79,7 @@ class FeeSchedule(Application[UUID]):
         self._catching_up = threading.Lock()
         self._current = RuleBook()  # what is recorded now, up to _current_position
         self._current_position = -1  # nothing loaded yet
+        self._chained = -1  # the hash chain is known to reach this position
         self.catch_up()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -89,6 +91,8 @@ class FeeSchedule(Application[UUID]):
         with self._catching_up:
             processed, reached = catch_up(self, self.projection)
             self._refresh_current(reached)
+            if reached > self._chained:
+                self._chain_up()
             return processed
 
     def rebuild(self) -> int:
@@ -113,6 +117,50 @@ class FeeSchedule(Application[UUID]):
                 fresh[interval.state.code].append(interval)
             self._current = self._current.with_items(fresh)
         self._current_position = position
+
+    def _chain_up(self, batch: int = 1000) -> None:
+        """Hash every event not yet chained onto the chain (any process may)."""
+        for _ in range(SAVE_ATTEMPTS):
+            head = self.view.chain_head()
+            position, previous = head or (0, GENESIS)
+            try:
+                while True:
+                    events = self.recorder.select_notifications(
+                        start=position + 1, limit=batch
+                    )
+                    if not events:
+                        self._chained = position
+                        return
+                    links = []
+                    for n in events:
+                        previous = _link(previous, n)
+                        links.append((n.id, previous))
+                    self.view.append_chain(links)
+                    position = events[-1].id
+            except IntegrityError:
+                continue  # another process chained the same events first
+
+    def verify(self, batch: int = 1000) -> dict[str, Any]:
+        """Recompute the hash chain over the stored events; name the first event
+        whose content, or whose place in the log, does not match its link."""
+        self.catch_up()
+        with self._catching_up:
+            self._chain_up()
+        previous, after, count = GENESIS, 0, 0
+        while True:
+            events = self.recorder.select_notifications(start=after + 1, limit=batch)
+            links = self.view.chain_links(after, len(events) or 1)
+            if not events and not links:
+                return {"ok": True, "events": count}
+            for i, (position, digest) in enumerate(links):
+                event = events[i] if i < len(events) else None
+                if event is None or event.id != position:
+                    return _bad(count, position, event, "an event was removed or moved")
+                previous = _link(previous, event)
+                if previous != digest:
+                    return _bad(count, position, event, "its content does not match")
+                count += 1
+            after = links[-1][0]
 
     def position(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -449,6 +497,27 @@ def _stored_claim(row: dict[str, Any]) -> Claim:
         ),
         None if billed is None else Decimal(billed),
     )
+
+
+def _link(previous: str, n: Notification) -> str:
+    # A store edited by hand may hand back text where bytes were written.
+    state = n.state if isinstance(n.state, bytes) else str(n.state).encode()
+    return link(
+        previous, n.id, str(n.originator_id), n.originator_version, n.topic, state
+    )
+
+
+def _bad(
+    count: int, position: int, event: Notification | None, reason: str
+) -> dict[str, Any]:
+    first_bad: dict[str, Any] = {"position": position, "reason": reason}
+    if event is not None:
+        first_bad |= {
+            "originator_id": str(event.originator_id),
+            "originator_version": event.originator_version,
+            "topic": event.topic,
+        }
+    return {"ok": False, "events": count, "first_bad": first_bad}
 
 
 def _why_not_in_force(code: str, as_of: date, history: list[Interval]) -> str:

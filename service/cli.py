@@ -450,6 +450,26 @@ def _shown_change(before: object, after: object) -> tuple[str, str]:
 
 
 @app.command()
+def verify() -> None:
+    """Recompute the hash chain over every stored event (exit 1 if one is altered)."""
+    schedule = open_schedule()
+    try:
+        result = schedule.verify()
+    finally:
+        schedule.close()
+    if result["ok"]:
+        console.print(f"ok: {result['events']} events, chain intact")
+        return
+    bad = result["first_bad"]
+    raise fail(
+        f"chain broken at event {bad['position']} "
+        f"({bad.get('topic', 'missing')}, {bad.get('originator_id', '')} "
+        f"v{bad.get('originator_version', '')}): {bad['reason']}; "
+        f"{result['events']} events before it verified"
+    )
+
+
+@app.command()
 def rebuild() -> None:
     """Drop the read model and rebuild it from the events."""
     schedule = open_schedule()

@@ -214,3 +214,19 @@ def test_history_and_diff_print_what_changed(database_url: str, tmp_path: Path) 
     assert diff_csv.stdout.splitlines()[1].startswith("changed,A001,再診料,value,73,75")
     assert backwards.returncode == 1
     assert "after" in backwards.stderr
+
+
+def test_verify_exits_1_naming_an_edited_event(
+    database_url: str, tmp_path: Path
+) -> None:
+    from tests.api.test_verify_api import tamper
+
+    kaitei(database_url, "import", *write_documents(tmp_path))
+    intact = kaitei(database_url, "verify")
+    tamper(database_url, 2)
+    broken = kaitei(database_url, "verify")
+
+    assert intact.returncode == 0
+    assert "4 events" in intact.stdout
+    assert broken.returncode == 1
+    assert "event 2" in broken.stderr
