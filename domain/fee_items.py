@@ -10,7 +10,11 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.changes import Change
-from domain.errors import ItemAlreadyInForceError, ItemNotInForceError
+from domain.errors import (
+    ChangeRefusedError,
+    ItemAlreadyInForceError,
+    ItemNotInForceError,
+)
 from domain.rules import Exclusion, Limit
 from domain.timeline import Fact, Interval, interval_on, intervals
 
@@ -108,6 +112,27 @@ class FeeItem(Aggregate):
         op = "reclassify"
         kubun: str
 
+    class RevisionCorrected(Aggregate.Event):
+        """What a revision said of this item was replaced (an erratum, a 疑義解釈
+        that changes how a rule reads): its facts go, `changes` take their place."""
+
+        code: str
+        revision: str
+        source: str
+        reason: str
+        changes: tuple[Change, ...]  # each with its effective_from resolved
+
+        def new_facts(self) -> list[Fact]:
+            return [
+                Fact(c, c.effective_from or date.min, self.revision, self.source)
+                for c in self.changes
+            ]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, FeeItem)
+            kept = [f for f in aggregate.facts if f.revision != self.revision]
+            aggregate.facts = kept + self.new_facts()
+
     def __init__(
         self,
         code: str,
@@ -193,6 +218,39 @@ class FeeItem(Aggregate):
             revision=revision,
             source=source,
             **payload,
+        )
+
+    def correct(
+        self,
+        revision: str,
+        source: str,
+        reason: str,
+        changes: list[tuple[int, Change]],
+        timestamp: datetime,
+    ) -> None:
+        """Replace what `revision` said of this item by `changes` (index, change
+        with its date), refusing a change the corrected history cannot take."""
+        facts = [f for f in self.facts if f.revision != revision]
+        for index, change in changes:
+            day = change.effective_from or date.min
+            in_force = interval_on(facts, day) is not None
+            try:
+                if change.op == "introduce" and in_force:
+                    raise ItemAlreadyInForceError(self.code, day)
+                if change.op != "introduce" and not in_force:
+                    raise ItemNotInForceError(self.code, change.op, day)
+            except ChangeRefusedError as error:
+                error.index = index
+                raise
+            facts.append(Fact(change, day, revision, source))
+        self.trigger_event(
+            self.RevisionCorrected,
+            timestamp=timestamp,
+            code=self.code,
+            revision=revision,
+            source=source,
+            reason=reason,
+            changes=tuple(c for _, c in changes),
         )
 
     def interval_on(self, as_of: date) -> Interval | None:

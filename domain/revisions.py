@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -53,6 +53,19 @@ class Revision(Aggregate):
             assert isinstance(aggregate, Revision)
             aggregate.status = "enacted"
             aggregate.effective_from = self.effective_from
+
+    class Corrected(Aggregate.Event):
+        """What the revision says was replaced from now on (record time)."""
+
+        revision_id: str
+        reason: str
+        source: str
+        changes: tuple[Change, ...]
+        recorded_by: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Revision)
+            aggregate.changes = tuple(self.changes)
 
     class Withdrawn(Aggregate.Event):
         """A proposal was dropped; it will never be enacted."""
@@ -159,6 +172,70 @@ class Revision(Aggregate):
 
 
 ItemLoader = Callable[[str], FeeItem | None]
+
+
+def correct(
+    revision: Revision,
+    reason: str,
+    source: str,
+    changes: tuple[Change, ...],
+    recorded_by: str,
+    load_item: ItemLoader,
+    timestamp: datetime,
+) -> list[FeeItem]:
+    """Replace what an enacted or proposed revision says; the items to save.
+
+    A proposal's items are untouched (it changes nothing until enacted); an
+    enacted revision's facts are replaced item by item."""
+    if revision.status == "withdrawn":
+        raise RevisionStatusError(
+            f"revision {revision.revision_id!r} is withdrawn: it cannot be corrected"
+        )
+    old_codes = [c.code for c in revision.changes]
+    dated = tuple(
+        replace(c, effective_from=c.effective_date(revision.effective_from))
+        for c in changes
+    )
+    revision.trigger_event(
+        revision.Corrected,
+        timestamp=timestamp,
+        revision_id=revision.revision_id,
+        reason=reason,
+        source=source,
+        changes=dated,
+        recorded_by=recorded_by,
+    )
+    if revision.status != "enacted":
+        return []
+    by_code: dict[str, list[tuple[int, Change]]] = {
+        code: [] for code in dict.fromkeys(old_codes)
+    }
+    for index, change in enumerate(dated):
+        by_code.setdefault(change.code, []).append((index, change))
+    items: list[FeeItem] = []
+    for code, indexed in by_code.items():
+        item = load_item(code)
+        if item is not None:
+            item.correct(revision.revision_id, source, reason, indexed, timestamp)
+            items.append(item)
+            continue
+        for index, change in indexed:
+            day = change.effective_from or revision.effective_from
+            try:
+                if item is None and change.op != "introduce":
+                    raise ItemNotInForceError(change.code, change.op, day)
+                if item is None:
+                    item = FeeItem.introduce(
+                        change, day, revision.revision_id, source, timestamp
+                    )
+                else:
+                    item.record(change, day, revision.revision_id, source, timestamp)
+            except ChangeRefusedError as error:
+                error.index = index
+                raise
+        if item is not None:
+            items.append(item)
+    return items
 
 
 def apply_changes(

@@ -44,6 +44,36 @@ class ScheduleProjection(Projection[ScheduleView]):
         self.view.record_item_change(fact, history, event.timestamp, tracking)
 
     @process_event.register
+    def item_corrected(
+        self, event: FeeItem.RevisionCorrected, tracking: Tracking
+    ) -> None:
+        kept = [f for f in self.view.facts(event.code) if f.revision != event.revision]
+        new = event.new_facts()
+        self.view.record_item_correction(
+            event.code,
+            event.revision,
+            event.reason,
+            new,
+            intervals([*kept, *new]),
+            event.timestamp,
+            tracking,
+        )
+
+    @process_event.register
+    def revision_corrected(self, event: Revision.Corrected, tracking: Tracking) -> None:
+        self.view.correct_revision(
+            event.revision_id,
+            [change_to_dict(c) for c in event.changes],
+            {
+                "reason": event.reason,
+                "source": event.source,
+                "recorded_at": instant(event.timestamp),
+                "recorded_by": event.recorded_by,
+            },
+            tracking,
+        )
+
+    @process_event.register
     def revision_recorded(self, event: Revision.Recorded, tracking: Tracking) -> None:
         self.view.record_revision(
             {

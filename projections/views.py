@@ -26,9 +26,13 @@ from projections.rows import (
 
 DDL = (
     """CREATE TABLE IF NOT EXISTS {facts} (
-        position BIGINT PRIMARY KEY, code TEXT NOT NULL, op TEXT NOT NULL,
-        effective_from TEXT NOT NULL, revision TEXT NOT NULL, source TEXT NOT NULL,
-        change TEXT NOT NULL, recorded_at TEXT NOT NULL)""",
+        position BIGINT NOT NULL, ordinal INTEGER NOT NULL, code TEXT NOT NULL,
+        op TEXT NOT NULL, effective_from TEXT NOT NULL, revision TEXT NOT NULL,
+        source TEXT NOT NULL, change TEXT NOT NULL, recorded_at TEXT NOT NULL,
+        retracted_at TEXT, PRIMARY KEY (position, ordinal))""",
+    """CREATE TABLE IF NOT EXISTS {retractions} (
+        position BIGINT NOT NULL, code TEXT NOT NULL, revision TEXT NOT NULL,
+        reason TEXT NOT NULL, PRIMARY KEY (position, code))""",
     "CREATE INDEX IF NOT EXISTS {facts_idx} ON {facts} (code, position)",
     """CREATE TABLE IF NOT EXISTS {intervals} (
         code TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT,
@@ -41,7 +45,7 @@ DDL = (
         revision_id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL,
         status TEXT NOT NULL, effective_from TEXT NOT NULL, changes TEXT NOT NULL,
         recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL,
-        position BIGINT NOT NULL)""",
+        position BIGINT NOT NULL, corrections TEXT NOT NULL DEFAULT '[]')""",
     """CREATE TABLE IF NOT EXISTS {claims} (
         claim_id TEXT PRIMARY KEY, first_date TEXT NOT NULL, last_date TEXT NOT NULL,
         body TEXT NOT NULL, recorded_at TEXT NOT NULL, position BIGINT NOT NULL)""",
@@ -53,6 +57,7 @@ IN_FORCE = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
 CURRENT = "recorded_to IS NULL"
 KNOWN_AT = "recorded_from <= ? AND (recorded_to IS NULL OR recorded_to > ?)"
 COLUMNS = ", ".join(INTERVAL_COLUMNS)
+Cursor = Any  # sqlite3.Cursor or psycopg.Cursor, as the datastore hands it out
 
 
 class ScheduleView(TrackingRecorder, ABC):
@@ -69,7 +74,29 @@ class ScheduleView(TrackingRecorder, ABC):
         """Store the fact and make `intervals` the item's current history."""
 
     @abstractmethod
+    def record_item_correction(
+        self,
+        code: str,
+        revision: str,
+        reason: str,
+        facts: Sequence[Fact],
+        intervals: Sequence[Interval],
+        recorded_at: datetime,
+        tracking: Tracking,
+    ) -> None:
+        """Retract the revision's facts of `code`, store `facts` in their place."""
+
+    @abstractmethod
     def record_revision(self, row: dict[str, Any], tracking: Tracking) -> None: ...
+
+    @abstractmethod
+    def correct_revision(
+        self,
+        revision_id: str,
+        changes: list[dict[str, Any]],
+        correction: dict[str, Any],
+        tracking: Tracking,
+    ) -> None: ...
 
     @abstractmethod
     def set_revision_status(
@@ -147,7 +174,14 @@ class SQLScheduleView(ScheduleView):
     def _tables(self) -> dict[str, str]:
         return {
             name: f"kaitei_{name}"
-            for name in ("facts", "intervals", "revisions", "claims", "chain")
+            for name in (
+                "facts",
+                "intervals",
+                "revisions",
+                "claims",
+                "chain",
+                "retractions",
+            )
         } | {
             "facts_idx": "kaitei_facts_code",
             "intervals_idx": "kaitei_intervals_code",
@@ -181,39 +215,82 @@ class SQLScheduleView(ScheduleView):
         tracking: Tracking,
     ) -> None:
         code, moment = fact.change.code, instant(recorded_at)
-        wanted = {interval_row(i) for i in intervals}
+        with self._cursor(commit=True) as c:
+            self._insert_fact(c, tracking.notification_id, 0, fact, moment)
+            self._replace_intervals(c, code, intervals, moment)
+            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+
+    def record_item_correction(
+        self,
+        code: str,
+        revision: str,
+        reason: str,
+        facts: Sequence[Fact],
+        intervals: Sequence[Interval],
+        recorded_at: datetime,
+        tracking: Tracking,
+    ) -> None:
+        moment = instant(recorded_at)
         with self._cursor(commit=True) as c:
             c.execute(
                 self._sql(
-                    "INSERT INTO {facts} (position, code, op, effective_from, revision,"
-                    " source, change, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    "UPDATE {facts} SET retracted_at = ? WHERE code = ? AND "
+                    "revision = ? AND retracted_at IS NULL"
                 ),
-                (tracking.notification_id, code, *fact_row(fact), moment),
+                (moment, code, revision),
             )
+            for ordinal, fact in enumerate(facts):
+                self._insert_fact(c, tracking.notification_id, ordinal, fact, moment)
             c.execute(
                 self._sql(
-                    f"SELECT {COLUMNS} FROM {{intervals}} WHERE code = ? AND {CURRENT}"
+                    "INSERT INTO {retractions} (position, code, revision, reason) "
+                    "VALUES (?, ?, ?, ?)"
                 ),
-                (code,),
+                (tracking.notification_id, code, revision, reason),
             )
-            current = {tuple(r[k] for k in INTERVAL_COLUMNS) for r in c.fetchall()}
-            for gone in current - wanted:
-                c.execute(
-                    self._sql(
-                        "UPDATE {intervals} SET recorded_to = ? WHERE code = ? AND "
-                        f"valid_from = ? AND {CURRENT}"
-                    ),
-                    (moment, code, gone[1]),
-                )
-            for new in sorted(wanted - current, key=lambda r: r[1] or ""):
-                c.execute(
-                    self._sql(
-                        f"INSERT INTO {{intervals}} ({COLUMNS}, recorded_from) VALUES "
-                        f"({', '.join('?' * (len(INTERVAL_COLUMNS) + 1))})"
-                    ),
-                    (*new, moment),
-                )
+            self._replace_intervals(c, code, intervals, moment)
             self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+
+    def _insert_fact(
+        self, c: Cursor, position: int, ordinal: int, fact: Fact, moment: str
+    ) -> None:
+        c.execute(
+            self._sql(
+                "INSERT INTO {facts} (position, ordinal, code, op, effective_from, "
+                "revision, source, change, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            (position, ordinal, fact.change.code, *fact_row(fact), moment),
+        )
+
+    def _replace_intervals(
+        self, c: Cursor, code: str, intervals: Sequence[Interval], moment: str
+    ) -> None:
+        """Make `intervals` the item's current history, closing the others."""
+        wanted = {interval_row(i) for i in intervals}
+        c.execute(
+            self._sql(
+                f"SELECT {COLUMNS} FROM {{intervals}} WHERE code = ? AND {CURRENT}"
+            ),
+            (code,),
+        )
+        current = {tuple(r[k] for k in INTERVAL_COLUMNS) for r in c.fetchall()}
+        for gone in current - wanted:
+            c.execute(
+                self._sql(
+                    "UPDATE {intervals} SET recorded_to = ? WHERE code = ? AND "
+                    f"valid_from = ? AND {CURRENT}"
+                ),
+                (moment, code, gone[1]),
+            )
+        for new in sorted(wanted - current, key=lambda r: r[1] or ""):
+            c.execute(
+                self._sql(
+                    f"INSERT INTO {{intervals}} ({COLUMNS}, recorded_from) VALUES "
+                    f"({', '.join('?' * (len(INTERVAL_COLUMNS) + 1))})"
+                ),
+                (*new, moment),
+            )
 
     def record_revision(self, row: dict[str, Any], tracking: Tracking) -> None:
         row = {
@@ -228,6 +305,33 @@ class SQLScheduleView(ScheduleView):
                     f"({', '.join('?' * len(row))})"
                 ),
                 tuple(row.values()),
+            )
+            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+
+    def correct_revision(
+        self,
+        revision_id: str,
+        changes: list[dict[str, Any]],
+        correction: dict[str, Any],
+        tracking: Tracking,
+    ) -> None:
+        with self._cursor(commit=True) as c:
+            c.execute(
+                self._sql("SELECT corrections FROM {revisions} WHERE revision_id = ?"),
+                (revision_id,),
+            )
+            found = c.fetchall()
+            corrections = json.loads(found[0]["corrections"]) if found else []
+            c.execute(
+                self._sql(
+                    "UPDATE {revisions} SET changes = ?, corrections = ? "
+                    "WHERE revision_id = ?"
+                ),
+                (
+                    json.dumps(changes, ensure_ascii=False),
+                    json.dumps([*corrections, correction], ensure_ascii=False),
+                    revision_id,
+                ),
             )
             self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
 
@@ -252,9 +356,9 @@ class SQLScheduleView(ScheduleView):
     def facts(self, code: str, known_at: datetime | None = None) -> list[Fact]:
         moment = instant(known_at) if known_at else "9999"  # after every instant
         rows = self._rows(
-            "SELECT * FROM {facts} WHERE code = ? AND recorded_at <= ? "
-            "ORDER BY position",
-            (code, moment),
+            "SELECT * FROM {facts} WHERE code = ? AND recorded_at <= ? AND "
+            "(retracted_at IS NULL OR retracted_at > ?) ORDER BY position, ordinal",
+            (code, moment, moment),
         )
         return [fact_from_row(r) for r in rows]
 
@@ -272,7 +376,9 @@ class SQLScheduleView(ScheduleView):
             params = tuple(d.isoformat() for d in codes_between)
         else:
             where, params = "", ()
-        rows = self._rows(f"SELECT * FROM {{facts}} {where} ORDER BY position", params)
+        rows = self._rows(
+            f"SELECT * FROM {{facts}} {where} ORDER BY position, ordinal", params
+        )
         return [
             {**dict(r), "fact": fact_from_row(r), "change": json.loads(r["change"])}
             for r in rows
@@ -301,7 +407,9 @@ class SQLScheduleView(ScheduleView):
 
     def codes_changed_after(self, position: int) -> set[str]:
         rows = self._rows(
-            "SELECT DISTINCT code FROM {facts} WHERE position > ?", (position,)
+            "SELECT code FROM {facts} WHERE position > ? UNION "
+            "SELECT code FROM {retractions} WHERE position > ?",
+            (position, position),
         )
         return {r["code"] for r in rows}
 
@@ -386,7 +494,7 @@ class SQLScheduleView(ScheduleView):
 
     def drop(self) -> None:
         with self._cursor(commit=True) as c:
-            for table in ("facts", "intervals", "revisions", "claims"):
+            for table in ("facts", "intervals", "revisions", "claims", "retractions"):
                 c.execute(self._sql(f"DELETE FROM {{{table}}}"))
             c.execute(
                 self._sql(

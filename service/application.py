@@ -17,7 +17,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Notificati
 from eventsourcing.postgres import PostgresFactory
 
 from domain.chain import GENESIS, link
-from domain.changes import change_from_dict
+from domain.changes import Change, change_from_dict
 from domain.claim_records import StoredClaim
 from domain.claims import Claim, ClaimLine, PricedClaim, price_claim
 from domain.errors import (
@@ -28,6 +28,7 @@ from domain.errors import (
 )
 from domain.fee_items import FeeItem
 from domain.revisions import Revision, RevisionDraft, apply_changes
+from domain.revisions import correct as correct_revision
 from domain.rulebook import RuleBook
 from domain.timeline import Fact, Interval, intervals
 from projections.rows import from_instant
@@ -218,6 +219,27 @@ class FeeSchedule(Application[UUID]):
             now = datetime.now(UTC)
             revision.enact(effective_from, recorded_by, now)
             items = apply_changes(revision, self._item_or_none, now)
+            try:
+                return self._saved(revision_id, revision, *items)
+            except IntegrityError:
+                continue
+        raise RevisionConflictError(f"revision {revision_id!r}: concurrent writers")
+
+    def correct(
+        self,
+        revision_id: str,
+        reason: str,
+        source: str,
+        changes: tuple[Change, ...],
+        recorded_by: str,
+    ) -> Recorded:
+        """Replace what a recorded revision says, from now on in record time."""
+        for _ in range(SAVE_ATTEMPTS):
+            revision = self.revision(revision_id)
+            now = datetime.now(UTC)
+            items = correct_revision(
+                revision, reason, source, changes, recorded_by, self._item_or_none, now
+            )
             try:
                 return self._saved(revision_id, revision, *items)
             except IntegrityError:

@@ -46,10 +46,38 @@ def state_dict(
 def history_entries(
     rows: list[dict[str, Any]], recorded_by: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """One item's facts (rows of the view) as history, oldest effective first."""
+    """One item's facts (rows of the view) as history, oldest effective first.
+
+    Facts a correction retracted stay in the history, marked `retracted` with the
+    instant, and folded with what was known just before that instant."""
+    current = [r for r in rows if r.get("retracted_at") is None]
+    entries = _entries(current, current, recorded_by)
+    for moment in sorted({r["retracted_at"] for r in rows} - {None}):
+        known = [
+            r
+            for r in rows
+            if r["recorded_at"] < moment
+            and (r.get("retracted_at") is None or r["retracted_at"] >= moment)
+        ]
+        gone = [r for r in known if r.get("retracted_at") == moment]
+        for entry in _entries(known, gone, recorded_by):
+            entry["status"] = "retracted"
+            entry["retracted_at"] = from_instant(moment).isoformat()
+            entries.append(entry)
+    return sorted(entries, key=lambda e: (e["effective_from"], e["recorded_at"]))
+
+
+def _entries(
+    rows: list[dict[str, Any]],
+    wanted: list[dict[str, Any]],
+    recorded_by: dict[str, str],
+) -> list[dict[str, Any]]:
     by_fact = {id(r["fact"]): r for r in rows}
+    shown = {id(r["fact"]) for r in wanted}
     entries = []
     for fact, before, after in steps([r["fact"] for r in rows]):
+        if id(fact) not in shown:
+            continue
         row = by_fact[id(fact)]
         touched = [k for k in fact.change.given() if k in STATE_FIELDS]
         whole = fact.change.op in ("introduce", "abolish") or before is None
@@ -65,6 +93,7 @@ def history_entries(
                 "op": fact.change.op,
                 "before": state_dict(before, names),
                 "after": state_dict(after, names),
+                "status": "current",
                 "position": row["position"],
             }
         )

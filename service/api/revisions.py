@@ -153,6 +153,14 @@ class RevisionIn(Strict):
         )
 
 
+class CorrectionIn(Strict):
+    """What a recorded revision should have said, and why (erratum, 疑義解釈, 抹消)."""
+
+    reason: Text
+    source: Text
+    changes: list[ChangeIn] = Field(max_length=20000)
+
+
 class EnactIn(Strict):
     effective_from: DateIn | None = None
 

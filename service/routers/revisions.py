@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Response
 
 from service.api.fields import number
-from service.api.revisions import EnactIn, RecordedOut, RevisionIn
+from service.api.revisions import CorrectionIn, EnactIn, RecordedOut, RevisionIn
 from service.application import Recorded
 from service.dependencies import ScheduleDep, WriterDep
 
@@ -71,6 +72,30 @@ def withdraw_revision(
     return _answer(schedule.withdraw(revision_id, writer), response)
 
 
+@router.post(
+    "/{revision_id}/corrections",
+    status_code=201,
+    responses={
+        404: {"description": "unknown revision"},
+        409: {"description": "withdrawn"},
+    },
+)
+def correct_revision(
+    revision_id: str,
+    body: CorrectionIn,
+    schedule: ScheduleDep,
+    writer: WriterDep,
+    response: Response,
+) -> RecordedOut:
+    """Replace what a recorded revision says, from now on in record time; answers
+    at an earlier `known_at` are unchanged and history keeps both."""
+    changes = tuple(c.to_domain() for c in body.changes)
+    return _answer(
+        schedule.correct(revision_id, body.reason, body.source, changes, writer),
+        response,
+    )
+
+
 def _out(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in ("revision_id", "position")}
     recorded_at = str(out["recorded_at"]).replace("Z", "+00:00")
@@ -83,5 +108,9 @@ def _out(row: dict[str, Any]) -> dict[str, Any]:
         **out,
         "changes": changes,
         "recorded_at": recorded_at,
+        "corrections": [
+            {**c, "recorded_at": c["recorded_at"].replace("Z", "+00:00")}
+            for c in json.loads(row.get("corrections") or "[]")
+        ],
         "position": row["position"],
     }
