@@ -75,7 +75,8 @@ def intervals(facts: Sequence[Fact]) -> list[Interval]:
         for fact in group:
             state = apply_change(state, fact.change)
         steps.append((day, state, fact))
-    ends = [day for day, _, _ in steps[1:]] + [None]
+    ends: list[date | None] = [day for day, _, _ in steps[1:]]
+    ends += [None] if steps else []
     return [
         Interval(day, end, state, fact.revision, fact.source)
         for (day, state, fact), end in zip(steps, ends, strict=True)

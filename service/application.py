@@ -46,6 +46,7 @@ from service.masters import (
     is_master_file,
     master_revision,
     read_master_name,
+    retractions,
 )
 
 __all__ = ["FeeSchedule", "Recorded", "RevisionDraft"]
@@ -285,8 +286,18 @@ class FeeSchedule(Application[UUID]):
                 "publication order"
             )
         draft = master_revision(master, self.rules(None), effective_from)
-        if not draft.changes:
+        retracted = retractions(master, list(imported.values()))
+        for revision_id, code, remaining in retracted:
+            self.correct(
+                revision_id,
+                f"抹消 of {code} in {master.name}",
+                master.name,
+                tuple(change_from_dict(c) for c in remaining),
+                recorded_by,
+            )
+        if not draft.changes and not retracted:
             return None
+        # A file of 抹消 rows only is still recorded, so importing it again is a no-op.
         return self.record_revision(draft, recorded_by)
 
     # Queries

@@ -226,14 +226,44 @@ class _UndatedError(Exception):
     """A row needs a date the operator has not given."""
 
 
+def retractions(
+    master: MasterFile, recorded: list[dict[str, object]]
+) -> list[tuple[str, str, list[dict[str, object]]]]:
+    """For each 抹消 row, the earlier master revision that published the code, and
+    what that revision says without it: (revision id, code, remaining changes).
+
+    `recorded` are the view's revision rows of master files, oldest first."""
+    out: list[tuple[str, str, list[dict[str, object]]]] = []
+    problems = []
+    for row in (r for r in master.rows if r.kind == "1"):
+        publishing = [
+            r
+            for r in recorded
+            if any(c["code"] == row.code for c in r["changes"])  # type: ignore[attr-defined]
+        ]
+        if not publishing:
+            problems.append(
+                f"line {row.line} ({row.code}): 抹消 of a code no imported master "
+                "file published"
+            )
+            continue
+        latest = publishing[-1]
+        remaining = [
+            c
+            for c in latest["changes"]  # type: ignore[attr-defined]
+            if c["code"] != row.code
+        ]
+        out.append((str(latest["revision_id"]), row.code, remaining))
+    if problems:
+        raise MasterFileError(f"{master.name}: " + "; ".join(problems))
+    return out
+
+
 def _changes_of(
     row: MasterRow, book: RuleBook, full: bool, effective_from: date | None
 ) -> list[Change]:
     if row.kind == "1":
-        raise MasterFileError(
-            f"line {row.line} ({row.code}): 抹消 rows retract an earlier publication "
-            "and need corrections, which this importer does not record yet"
-        )
+        return []  # a retraction: recorded as a correction (`retractions`)
     if row.kind == "9":
         if not row.last_day or row.last_day == STILL_VALID:
             raise MasterFileError(

@@ -82,3 +82,7 @@ def test_a_later_record_for_the_same_date_wins() -> None:
 
     assert state is not None
     assert (state.state.value, state.revision) == (76, "c")
+
+
+def test_an_item_whose_facts_were_all_retracted_has_no_intervals() -> None:
+    assert intervals([]) == []

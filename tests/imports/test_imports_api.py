@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -140,11 +141,36 @@ def test_reimporting_a_file_is_a_no_op(seeded: TestClient) -> None:
     assert again.json()["position"] == first.json()["position"]
 
 
-def test_a_retraction_row_is_refused_naming_the_line(seeded: TestClient) -> None:
-    response = send(seeded, "s_20240301.csv", csv_file(row("1", "112007410")))
+def test_a_retraction_row_corrects_the_file_that_published_the_code(
+    seeded: TestClient,
+) -> None:
+    published = csv_file(
+        new("111014210", "初診料（情報通信機器）", "251.00", "20240601")
+    )
+    send(seeded, "s_20240301.csv", published)
+    before = datetime.now(UTC).isoformat()
+    retraction = csv_file(row("1", "111014210"))
+
+    first = send(seeded, "s_20240315.csv", retraction)
+    again = send(seeded, "s_20240315.csv", retraction)
+
+    june = {"as_of": "2024-06-01"}
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert seeded.get("/items/111014210", params=june).status_code == 404
+    then = seeded.get("/items/111014210", params=june | {"known_at": before})
+    assert then.json()["value"] == 251
+    corrected = seeded.get("/revisions/s_20240301.csv").json()
+    assert corrected["changes"] == []
+    assert (
+        corrected["corrections"][0]["reason"] == "抹消 of 111014210 in s_20240315.csv"
+    )
+
+
+def test_a_retraction_of_a_code_never_published_is_refused(seeded: TestClient) -> None:
+    response = send(seeded, "s_20240301.csv", csv_file(row("1", "111999999")))
 
     assert response.status_code == 422
-    assert "line 1" in response.json()["detail"][0]["msg"]
+    assert "line 1 (111999999)" in response.json()["detail"][0]["msg"]
 
 
 @pytest.mark.parametrize(
