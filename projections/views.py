@@ -24,6 +24,10 @@ from projections.rows import (
     interval_row,
 )
 
+# Bump when the read model's tables change: a store of another version has its read
+# model dropped and rebuilt from the events on start (the chain is kept).
+SCHEMA_VERSION = "2"
+READ_TABLES = ("facts", "intervals", "revisions", "claims", "retractions")
 DDL = (
     """CREATE TABLE IF NOT EXISTS {facts} (
         position BIGINT NOT NULL, ordinal INTEGER NOT NULL, code TEXT NOT NULL,
@@ -181,6 +185,7 @@ class SQLScheduleView(ScheduleView):
                 "claims",
                 "chain",
                 "retractions",
+                "meta",
             )
         } | {
             "facts_idx": "kaitei_facts_code",
@@ -202,8 +207,35 @@ class SQLScheduleView(ScheduleView):
             return list(c.fetchall())
 
     def create_table(self) -> None:
+        """Create the read model; one of another schema version is dropped so that
+        catching up rebuilds it from the events (the events are the truth)."""
         super().create_table()  # type: ignore[misc]
         with self._cursor(commit=True) as c:
+            c.execute(
+                self._sql(
+                    "CREATE TABLE IF NOT EXISTS {meta} "
+                    "(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+                )
+            )
+            c.execute(self._sql("SELECT value FROM {meta} WHERE key = 'schema'"))
+            found = c.fetchall()
+            if not found or found[0]["value"] != SCHEMA_VERSION:
+                for table in READ_TABLES:
+                    c.execute(self._sql(f"DROP TABLE IF EXISTS {{{table}}}"))
+                c.execute(
+                    self._sql(
+                        f"DELETE FROM {self._tracking_table()} "
+                        "WHERE application_name = ?"
+                    ),
+                    (self.application_name,),
+                )
+                c.execute(
+                    self._sql(
+                        "INSERT INTO {meta} (key, value) VALUES ('schema', ?) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+                    ),
+                    (SCHEMA_VERSION,),
+                )
             for statement in DDL:
                 c.execute(self._sql(statement))
 
@@ -494,7 +526,7 @@ class SQLScheduleView(ScheduleView):
 
     def drop(self) -> None:
         with self._cursor(commit=True) as c:
-            for table in ("facts", "intervals", "revisions", "claims", "retractions"):
+            for table in READ_TABLES:
                 c.execute(self._sql(f"DELETE FROM {{{table}}}"))
             c.execute(
                 self._sql(

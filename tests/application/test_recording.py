@@ -240,3 +240,28 @@ def test_a_second_process_on_the_same_store_sees_new_revisions(
     finally:
         reader.close()
         writer.close()
+
+
+def test_a_read_model_of_an_older_schema_is_rebuilt_from_the_events(
+    database_url: str,
+) -> None:
+    env = Settings(database_url=database_url).eventsourcing_env()
+    first = FeeSchedule(env)
+    first.record_revision(draft("base", date(2020, 4, 1), introduce("A001", 73)), "t")
+    first.record_revision(draft("r6", date(2024, 6, 1), revise("A001", 75)), "t")
+    with first.view._cursor(commit=True) as c:  # what an older kaitei left behind
+        c.execute(first.view._sql("DROP TABLE {facts}"))
+        c.execute(
+            first.view._sql(
+                "CREATE TABLE {facts} (position BIGINT PRIMARY KEY, code TEXT)"
+            )
+        )
+        c.execute(first.view._sql("UPDATE {meta} SET value = '1'"))
+    first.close()
+
+    second = FeeSchedule(env)
+    try:
+        assert second.item("A001", date(2024, 6, 1), None).state.value == 75
+        assert [f.revision for f in second.view.facts("A001")] == ["base", "r6"]
+    finally:
+        second.close()
