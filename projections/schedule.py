@@ -7,7 +7,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.projection import Projection
 
 from domain.changes import change_to_dict
@@ -148,5 +148,8 @@ def catch_up(
             return processed, reached
         for notification in notifications:
             event = app.mapper.to_domain_event(notification)
-            projection.process_event(event, Tracking(app.name, notification.id))
+            try:
+                projection.process_event(event, Tracking(app.name, notification.id))
+            except IntegrityError:
+                break  # another process projected it first: read the position again
             processed += 1

@@ -48,6 +48,7 @@ from service.masters import (
     read_master_name,
     retractions,
 )
+from service.settings import startup_lock
 
 __all__ = ["FeeSchedule", "Recorded", "RevisionDraft"]
 
@@ -70,6 +71,10 @@ class FeeSchedule(Application[UUID]):
     name = "kaitei"
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
+        with startup_lock(env or {}):
+            self._start(env)
+
+    def _start(self, env: dict[str, str] | None) -> None:
         super().__init__(env)
         view_class = (
             PostgresScheduleView

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -98,3 +100,30 @@ def ensure_schema(env: dict[str, str]) -> None:
                 sql.Identifier(env["POSTGRES_SCHEMA"])
             )
         )
+
+
+STARTUP_LOCK = 7_283_116  # pg_advisory_lock key: kaitei processes creating tables
+
+
+@contextmanager
+def startup_lock(env: dict[str, str]) -> Iterator[None]:
+    """Serialise table creation across processes starting on one PostgreSQL
+    (concurrent CREATE OR REPLACE FUNCTION fails with "tuple concurrently
+    updated"); no-op for SQLite, whose file lock already serialises."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        yield
+        return
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        autocommit=True,
+        connect_timeout=5,
+    ) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (STARTUP_LOCK,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (STARTUP_LOCK,))

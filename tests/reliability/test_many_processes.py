@@ -1,0 +1,145 @@
+"""Many processes on one PostgreSQL: concurrent writers, and two serving processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from service.application import FeeSchedule
+from service.settings import Settings
+from tests.builders import BASELINE, draft, introduce
+from tests.bundle.test_bundled_schedule import free_port
+from tests.conftest import postgres_schema
+
+WRITER = r"""
+import json, sys
+from datetime import date
+from decimal import Decimal
+from domain.changes import Change
+from domain.errors import RevisionConflictError
+from service.application import FeeSchedule, RevisionDraft
+from service.settings import Settings
+
+url, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+app = FeeSchedule(Settings(database_url=url).eventsourcing_env())
+outcomes = {}
+for n in range(count):
+    rid = f"w{worker}-{n}"
+    changes = tuple(
+        Change("revise", code, value=Decimal(worker * 100 + n))
+        for code in ("A001", "A002")
+    )
+    day = date(2025, 1 + n % 12, 1 + worker)
+    draft = RevisionDraft(rid, rid, "test", "enacted", day, changes)
+    try:
+        app.record_revision(draft, f"writer{worker}")
+        outcomes[rid] = "recorded"
+    except RevisionConflictError:
+        outcomes[rid] = "refused"
+app.close()
+print(json.dumps(outcomes))
+"""
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from postgres_schema()
+
+
+def test_concurrent_writer_processes_lose_nothing(postgres_url: str) -> None:
+    env = Settings(database_url=postgres_url).eventsourcing_env()
+    setup = FeeSchedule(env)
+
+    setup.record_revision(
+        draft(
+            "base",
+            __import__("datetime").date(2020, 4, 1),
+            introduce("A001", 73),
+            introduce("A002", 1),
+        ),
+        "t",
+    )
+    setup.close()
+    writers, each = 6, 8
+
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, postgres_url, str(w), str(each)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(writers)
+    ]
+    outcomes: dict[str, str] = {}
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        outcomes |= json.loads(out)
+
+    app = FeeSchedule(env)
+    try:
+        recorded = {r["revision_id"] for r in app.revisions()}
+        assert len(outcomes) == writers * each
+        for rid, outcome in outcomes.items():
+            assert (rid in recorded) == (outcome == "recorded"), rid
+        history = {h["revision"] for h in app.history("A001")}
+        assert history == {"base"} | {r for r, o in outcomes.items() if o == "recorded"}
+        incremental = app.view.dump()
+        app.rebuild()
+        assert app.view.dump() == incremental
+        assert app.verify()["ok"] is True
+    finally:
+        app.close()
+
+
+def serve(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "KAITEI_DATABASE_URL": url, "KAITEI_LOAD_BUNDLED": "0"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_healthy(base: str) -> None:
+    for _ in range(200):
+        try:
+            if httpx.get(f"{base}/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"{base} never answered /health")
+
+
+def test_a_revision_written_through_one_server_is_read_through_another(
+    postgres_url: str,
+) -> None:
+    ports = free_port(), free_port()
+    servers = [serve(postgres_url, port) for port in ports]
+    first, second = (f"http://127.0.0.1:{p}" for p in ports)
+    try:
+        wait_healthy(first)
+        wait_healthy(second)
+
+        written = httpx.post(f"{first}/revisions", json=BASELINE)
+        started = time.perf_counter()
+        read = httpx.get(f"{second}/items/A001", params={"as_of": "2024-01-01"})
+        elapsed = time.perf_counter() - started
+
+        assert written.status_code == 201
+        assert read.json()["value"] == 73
+        assert elapsed < 1.0
+        assert httpx.get(f"{second}/audit/verify").json() == {"ok": True, "events": 2}
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
