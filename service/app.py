@@ -11,6 +11,7 @@ from domain.errors import DomainError
 from service.application import FeeSchedule
 from service.dependencies import tokens_from_env
 from service.errors import domain_error_response
+from service.limits import BodyLimit, max_body_bytes
 from service.routers import (
     audit,
     changes,
@@ -57,4 +58,5 @@ def create_app(
     ):
         app.include_router(module.router)
     app.add_exception_handler(DomainError, domain_error_response)
+    app.add_middleware(BodyLimit, limit=max_body_bytes(), exempt=("/imports/",))
     return app
