@@ -57,6 +57,9 @@ def create_app(
         health,
     ):
         app.include_router(module.router)
+    if fee_schedule is not None:  # usable before lifespan runs (in-process tests)
+        app.state.schedule = fee_schedule
+        app.state.tokens = tokens if tokens is not None else tokens_from_env()
     app.add_exception_handler(DomainError, domain_error_response)
     app.add_middleware(BodyLimit, limit=max_body_bytes(), exempt=("/imports/",))
     return app

@@ -1,0 +1,36 @@
+"""Schemathesis against kaitei's own OpenAPI schema, in-process, on a bundled store:
+no 5xx, and every answer fits the schema it documents."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from service.app import create_app
+from service.application import FeeSchedule
+from service.documents import bundled_documents, read_document
+from service.settings import Settings
+
+STORE = Path(tempfile.mkdtemp(prefix="kaitei-fuzz-")) / "kaitei.sqlite3"
+FEE_SCHEDULE = FeeSchedule(
+    Settings(database_url=f"sqlite:///{STORE}").eventsourcing_env()
+)
+for path in bundled_documents():
+    FEE_SCHEDULE.record_revision(read_document(path), "fuzz")
+APP = create_app(FEE_SCHEDULE, tokens={})
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_server_error_and_answers_fit_the_schema(case: schemathesis.Case) -> None:
+    case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
