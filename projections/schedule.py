@@ -138,7 +138,7 @@ def catch_up(
 
     Returns how many this call processed and the position the view has reached
     (which other processes sharing the store may have moved too)."""
-    processed = 0
+    processed, refused_at = 0, -1
     while True:
         reached = projection.view.max_tracking_id(app.name) or 0
         notifications = app.recorder.select_notifications(
@@ -146,10 +146,14 @@ def catch_up(
         )
         if not notifications:
             return processed, reached
-        for notification in notifications:
-            event = app.mapper.to_domain_event(notification)
-            try:
-                projection.process_event(event, Tracking(app.name, notification.id))
-            except IntegrityError:
-                break  # another process projected it first: read the position again
-            processed += 1
+        events = [app.mapper.to_domain_event(n) for n in notifications]
+        try:
+            with projection.view.batch(Tracking(app.name, notifications[-1].id)):
+                for notification, event in zip(notifications, events, strict=True):
+                    projection.process_event(event, Tracking(app.name, notification.id))
+        except IntegrityError:
+            if refused_at == reached:
+                raise  # refused twice at the same position: not a concurrent projector
+            refused_at = reached
+            continue  # another process projected them first: read the position again
+        processed += len(notifications)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -165,6 +166,10 @@ class ScheduleView(TrackingRecorder, ABC):
         """Every stored interval row, for comparing a rebuild with the original."""
 
     @abstractmethod
+    def batch(self, last: Tracking) -> AbstractContextManager[None]:
+        """One transaction for many events, tracked once at `last`."""
+
+    @abstractmethod
     def drop(self) -> None:
         """Forget everything projected (and the tracking), for a rebuild."""
 
@@ -198,8 +203,39 @@ class SQLScheduleView(ScheduleView):
 
     @contextmanager
     def _cursor(self, *, commit: bool) -> Iterator[Any]:
+        active = getattr(self._local, "cursor", None)
+        if active is not None:  # inside batch(): one transaction for many events
+            yield active
+            return
         with self.datastore.transaction(commit=commit) as cursor:  # type: ignore[attr-defined]
             yield cursor
+
+    @property
+    def _local(self) -> threading.local:
+        local: threading.local | None = self.__dict__.get("_thread_local")
+        if local is None:
+            local = self.__dict__.setdefault("_thread_local", threading.local())
+        return local
+
+    @contextmanager
+    def batch(self, last: Tracking) -> Iterator[None]:
+        """Project many events in one transaction, tracked once at `last`: all of
+        them or none (IntegrityError when another process got there first)."""
+        with self.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+            self._local.cursor = cursor
+            try:
+                yield
+                self._insert_tracking(cursor, last)  # type: ignore[attr-defined]
+            finally:
+                self._local.cursor = None
+
+    def _track(self, c: Cursor, tracking: Tracking) -> None:
+        if getattr(self._local, "cursor", None) is None:
+            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        if getattr(self._local, "cursor", None) is None:
+            super().insert_tracking(tracking)  # type: ignore[safe-super]
 
     def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._cursor(commit=False) as c:
@@ -250,7 +286,7 @@ class SQLScheduleView(ScheduleView):
         with self._cursor(commit=True) as c:
             self._insert_fact(c, tracking.notification_id, 0, fact, moment)
             self._replace_intervals(c, code, intervals, moment)
-            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+            self._track(c, tracking)
 
     def record_item_correction(
         self,
@@ -281,7 +317,7 @@ class SQLScheduleView(ScheduleView):
                 (tracking.notification_id, code, revision, reason),
             )
             self._replace_intervals(c, code, intervals, moment)
-            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+            self._track(c, tracking)
 
     def _insert_fact(
         self, c: Cursor, position: int, ordinal: int, fact: Fact, moment: str
@@ -338,7 +374,7 @@ class SQLScheduleView(ScheduleView):
                 ),
                 tuple(row.values()),
             )
-            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+            self._track(c, tracking)
 
     def correct_revision(
         self,
@@ -365,7 +401,7 @@ class SQLScheduleView(ScheduleView):
                     revision_id,
                 ),
             )
-            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+            self._track(c, tracking)
 
     def set_revision_status(
         self,
@@ -383,7 +419,7 @@ class SQLScheduleView(ScheduleView):
                 ),
                 (status, day, revision_id),
             )
-            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+            self._track(c, tracking)
 
     def facts(self, code: str, known_at: datetime | None = None) -> list[Fact]:
         moment = instant(known_at) if known_at else "9999"  # after every instant
@@ -500,7 +536,7 @@ class SQLScheduleView(ScheduleView):
                 ),
                 tuple(row.values()),
             )
-            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+            self._track(c, tracking)
 
     def claims_between(
         self, start: date, end: date, batch: int = 500
