@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -122,6 +123,28 @@ def timed(fn: Callable[[], object], calls: int) -> tuple[float, float]:
 
 def random_probe(rng: random.Random, codes: list[str]) -> tuple[str, date]:
     return rng.choice(codes), START + timedelta(days=rng.randrange(SPAN))
+
+
+def throughput(
+    base: str, probes: list[tuple[str, date]], clients: int, seconds: float
+) -> float:
+    """Requests per second from `clients` threads, each with its own connection."""
+    done = [0] * clients
+    stop = time.perf_counter() + seconds
+
+    def run(n: int) -> None:
+        with httpx.Client(base_url=base) as client:
+            while time.perf_counter() < stop:
+                code, day = probes[(n * 7919 + done[n]) % len(probes)]
+                client.get(f"/items/{code}", params={"as_of": str(day)})
+                done[n] += 1
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / seconds
 
 
 def show(
@@ -226,6 +249,9 @@ def main() -> None:
             f"  median {h_med / 1000:.2f} ms, p99 {h_p99 / 1000:.2f} ms "
             "(target p99 < 5 ms)"
         )
+        for clients in (4, 16):
+            rate = throughput(base, probes, clients, seconds=3.0)
+            print(f"  {clients} concurrent keep-alive clients: {rate:,.0f} requests/s")
         rss = int(
             next(
                 line.split()[1]
