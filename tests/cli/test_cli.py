@@ -230,3 +230,26 @@ def test_verify_exits_1_naming_an_edited_event(
     assert "4 events" in intact.stdout
     assert broken.returncode == 1
     assert "event 2" in broken.stderr
+
+
+def test_price_gives_seed_002_table_2_figures_on_the_bundle(
+    database_url: str, tmp_path: Path
+) -> None:
+    from service.documents import bundled_documents
+
+    kaitei(database_url, "import", *map(str, bundled_documents()))
+    visit = {  # 002_8ea418abf8c24ad7.txt 表2
+        "may": ["112007410", "112011010", "113001910", "120002910", "120003270"],
+        "june": ["112007410", "B001-3-3", "120002910"],
+    }
+    totals = {}
+    for name, codes in visit.items():
+        day = "2024-05-20" if name == "may" else "2024-06-03"
+        claim = tmp_path / f"{name}.json"
+        lines = [{"code": c, "date": day, "disease": "I10"} for c in codes]
+        claim.write_text(json.dumps({"id": name, "lines": lines}), encoding="utf-8")
+        totals[name] = json.loads(
+            kaitei(database_url, "price", str(claim), "--json").stdout
+        )["total_points"]
+
+    assert totals == {"may": 406, "june": 468}
