@@ -25,6 +25,8 @@ class Change:
     eligible_diseases: tuple[str, ...] | None = None
     kubun: str | None = None  # 区分番号 of a レセ電 code, e.g. A000
     evidence: str | None = None  # the source row (a master file line), verbatim
+    text: str | None = None  # an interpretation (疑義解釈), as written
+    until: date | None = None  # last day an interpretation's 経過措置 applies
 
     def effective_date(self, default: date) -> date:
         """The change's own date (a 経過措置) or its revision's."""
@@ -58,8 +60,9 @@ def change_to_dict(change: Change) -> dict[str, object]:
 def change_from_dict(data: dict[str, object]) -> Change:
     """The inverse of `change_to_dict`."""
     d = dict(data)
-    if d.get("effective_from") is not None:
-        d["effective_from"] = date.fromisoformat(str(d["effective_from"]))
+    for key in ("effective_from", "until"):
+        if d.get(key) is not None:
+            d[key] = date.fromisoformat(str(d[key]))
     if d.get("value") is not None:
         d["value"] = Decimal(str(d["value"]))
     if d.get("limits") is not None:

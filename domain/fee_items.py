@@ -106,6 +106,14 @@ class FeeItem(Aggregate):
         op = "set_addon_to"
         addon_to: tuple[str, ...]
 
+    class Interpreted(ItemChanged):
+        """A 疑義解釈 or 通知 says how the item reads (no value or rule changes);
+        `until` is the last day of a 経過措置 it grants, if any."""
+
+        op = "interpret"
+        text: str
+        until: date | None
+
     class Reclassified(ItemChanged):
         """Its 区分番号 changed (a master row moving a code in the 点数表)."""
 
@@ -199,6 +207,8 @@ class FeeItem(Aggregate):
     ) -> None:
         """Record one change to this item, refusing it if the item's state forbids."""
         in_force = self.interval_on(effective_from) is not None
+        if change.op == "interpret":
+            in_force = True  # a reading may predate the history kaitei holds
         if change.op == "introduce" and in_force:
             raise ItemAlreadyInForceError(self.code, effective_from)
         if change.op != "introduce" and not in_force:
@@ -210,6 +220,8 @@ class FeeItem(Aggregate):
         )
         if change.op == "revise":
             payload.setdefault("unit", None)
+        if change.op == "interpret":
+            payload.setdefault("until", None)
         self.trigger_event(
             EVENT_FOR_OP[change.op],
             timestamp=timestamp,
@@ -237,7 +249,7 @@ class FeeItem(Aggregate):
             try:
                 if change.op == "introduce" and in_force:
                     raise ItemAlreadyInForceError(self.code, day)
-                if change.op != "introduce" and not in_force:
+                if change.op not in ("introduce", "interpret") and not in_force:
                     raise ItemNotInForceError(self.code, change.op, day)
             except ChangeRefusedError as error:
                 error.index = index
@@ -271,6 +283,8 @@ PAYLOAD_FIELDS = frozenset(
         "exclusions",
         "eligible_diseases",
         "kubun",
+        "text",
+        "until",
     }
 )
 
@@ -286,6 +300,7 @@ EVENT_FOR_OP: dict[str, type[FeeItem.ItemChanged]] = {
         FeeItem.EligibilitySet,
         FeeItem.AddonBasesSet,
         FeeItem.Reclassified,
+        FeeItem.Interpreted,
     )
 }
 

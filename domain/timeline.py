@@ -68,7 +68,10 @@ def apply_change(state: ItemState | None, change: Change) -> ItemState | None:
 
 def intervals(facts: Sequence[Fact]) -> list[Interval]:
     """The item's history as intervals; later-recorded facts win on the same date."""
-    ordered = sorted(facts, key=lambda f: f.effective_from)  # stable: record order
+    # stable sort: record order within a date; a reading (interpret) sets no state
+    ordered = sorted(
+        (f for f in facts if f.change.op != "interpret"), key=lambda f: f.effective_from
+    )
     steps: list[tuple[date, ItemState | None, Fact]] = []
     state: ItemState | None = None
     for day, group in groupby(ordered, key=lambda f: f.effective_from):

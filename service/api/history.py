@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from domain.changes import Change
 from domain.timeline import STATE_FIELDS, Interval, ItemState, steps
 from projections.rows import from_instant
 from service.api.fields import number
@@ -96,8 +97,19 @@ def _entries(
                 "status": "current",
                 "position": row["position"],
             }
+            | _reading(fact.change)
         )
     return entries
+
+
+def _reading(change: Change) -> dict[str, Any]:
+    """What an interpretation says, when the change is one."""
+    out: dict[str, Any] = {}
+    if change.text:
+        out["text"] = change.text
+    if change.until:
+        out["until"] = change.until.isoformat()
+    return out
 
 
 def diff(before: list[Interval], after: list[Interval]) -> dict[str, Any]:

@@ -113,6 +113,12 @@ class SetAddonToIn(ChangeBase):
     addon_to: list[Code]
 
 
+class InterpretIn(ChangeBase):
+    op: Literal["interpret"]
+    text: Evidence = Field(description="What the 疑義解釈/通知 says, as written.")
+    until: DateIn | None = Field(None, description="Last day of its 経過措置.")
+
+
 class ReclassifyIn(ChangeBase):
     op: Literal["reclassify"]
     kubun: Kubun
@@ -127,7 +133,8 @@ ChangeIn = Annotated[
     | SetExclusionsIn
     | SetEligibilityIn
     | SetAddonToIn
-    | ReclassifyIn,
+    | ReclassifyIn
+    | InterpretIn,
     Field(discriminator="op"),
 ]
 

@@ -135,3 +135,18 @@ def test_a_fresh_serve_answers_from_the_bundle(served: str) -> None:
     assert june.json()["value"] == 75
     assert june.json()["revision"] == "r6-2024"
     assert "002_8ea418abf8c24ad7.txt" in june.json()["source"]
+
+
+def test_the_2016_interpretation_is_in_the_history_and_changes_no_value(
+    bundled: FeeSchedule,
+) -> None:
+    history = bundled.history("120004270")
+    reading = history[0]
+
+    assert (reading["effective_from"], reading["op"]) == ("2016-06-14", "interpret")
+    assert reading["until"] == "2017-03-31"
+    assert "先発医薬品のない後発医薬品" in reading["text"]
+    assert "疑義解釈資料の送付について(その4)" in reading["source"]
+    assert state(bundled, "120004270", "2023-06-01").state.value == 7
+    with pytest.raises(ItemNotFoundError):
+        state(bundled, "120004270", "2016-07-01")  # kaitei holds the item from 2020
