@@ -150,3 +150,13 @@ def test_the_2016_interpretation_is_in_the_history_and_changes_no_value(
     assert state(bundled, "120004270", "2023-06-01").state.value == 7
     with pytest.raises(ItemNotFoundError):
         state(bundled, "120004270", "2016-07-01")  # kaitei holds the item from 2020
+
+
+def test_seikatsu_ryoyo_burdens_change_their_meal_part_only(
+    bundled: FeeSchedule,
+) -> None:
+    meal, stay = "futan.seikatsu.shokuhi.ippan-1", "futan.seikatsu.kyojuhi"
+
+    assert state(bundled, meal, "2024-05-31").state.value == 460
+    assert state(bundled, meal, "2024-06-01").state.value == 490
+    assert state(bundled, stay, "2024-06-01").state.value == 370
