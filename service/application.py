@@ -96,6 +96,9 @@ class FeeSchedule(Application[UUID]):
     def catch_up(self) -> int:
         """Bring the read model up to the last recorded event."""
         with self._catching_up:
+            last = self.recorder.max_notification_id() or 0
+            if last == self._current_position == self._chained:
+                return 0  # one query: nothing new since this process last looked
             processed, reached = catch_up(self, self.projection)
             self._refresh_current(reached)
             if reached > self._chained:

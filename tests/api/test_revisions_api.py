@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from service.application import FeeSchedule
@@ -226,3 +227,28 @@ def test_writes_need_a_token_when_tokens_are_configured(schedule: FeeSchedule) -
     )
     assert "s3cret" not in wrong.text
     assert read.json()["recorded_by"] == "suzuki"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/revisions",
+        "/revisions/mst-2020/enact",
+        "/revisions/mst-2020/withdraw",
+        "/revisions/mst-2020/corrections",
+        "/claims",
+        "/imports/mhlw?filename=s_20240301.csv",
+    ],
+)
+def test_every_write_needs_the_token_and_never_echoes_it(
+    schedule: FeeSchedule, path: str
+) -> None:
+    from service.app import create_app
+
+    with TestClient(create_app(schedule, tokens={"suzuki": "s3cret"})) as client:
+        missing = client.post(path, json={})
+        wrong = client.post(path, json={}, headers={"Authorization": "Bearer n0pe"})
+
+    assert (missing.status_code, wrong.status_code) == (401, 403)
+    assert "n0pe" not in wrong.text
+    assert "s3cret" not in wrong.text + missing.text
