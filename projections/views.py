@@ -133,7 +133,12 @@ class ScheduleView(TrackingRecorder, ABC):
     def schedule(self, as_of: date, known_at: datetime | None) -> list[Interval]: ...
 
     @abstractmethod
-    def revisions(self) -> list[dict[str, Any]]: ...
+    def revisions(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """The revisions as recorded (those named in `ids`), oldest record first."""
+
+    @abstractmethod
+    def recorded_by(self) -> dict[str, str]:
+        """Who recorded each revision, by id (without reading their changes)."""
 
     @abstractmethod
     def fact_rows(
@@ -500,9 +505,21 @@ class SQLScheduleView(ScheduleView):
         )
         return [interval_from_row(r) for r in rows]
 
-    def revisions(self) -> list[dict[str, Any]]:
-        rows = self._rows("SELECT * FROM {revisions} ORDER BY position")
+    def revisions(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        if ids is None:
+            rows = self._rows("SELECT * FROM {revisions} ORDER BY position")
+        else:
+            wanted = list(dict.fromkeys(ids)) or [""]
+            rows = self._rows(
+                "SELECT * FROM {revisions} WHERE revision_id IN "
+                f"({', '.join('?' * len(wanted))}) ORDER BY position",
+                wanted,
+            )
         return [{**dict(r), "changes": json.loads(r["changes"])} for r in rows]
+
+    def recorded_by(self) -> dict[str, str]:
+        rows = self._rows("SELECT revision_id, recorded_by FROM {revisions}")
+        return {r["revision_id"]: r["recorded_by"] for r in rows}
 
     def chain_head(self) -> tuple[int, str] | None:
         rows = self._rows(

@@ -316,9 +316,9 @@ class FeeSchedule(Application[UUID]):
             raise UnknownRevisionError(revision_id)
         return revision
 
-    def revisions(self) -> list[dict[str, Any]]:
+    def revisions(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
         self.catch_up()
-        return self.view.revisions()
+        return self.view.revisions(ids)
 
     def rules(
         self,
@@ -354,7 +354,7 @@ class FeeSchedule(Application[UUID]):
         """The changes of the named proposals, as facts recorded after the rest."""
         if not scenario:
             return {}
-        recorded = {r["revision_id"]: r for r in self.view.revisions()}
+        recorded = {r["revision_id"]: r for r in self.view.revisions(scenario)}
         facts: dict[str, list[Fact]] = {}
         for revision_id in dict.fromkeys(scenario):
             row = recorded.get(revision_id)
@@ -456,7 +456,7 @@ class FeeSchedule(Application[UUID]):
         rows = self.view.fact_rows(code=code)
         if not rows:
             raise ItemNotFoundError(f"no item {code} has ever been recorded")
-        return history_entries(rows, self._recorded_by())
+        return history_entries(rows, self.view.recorded_by())
 
     def changes(self, start: date, end: date) -> list[dict[str, Any]]:
         """Every change effective in [start, end], by date then code."""
@@ -466,7 +466,7 @@ class FeeSchedule(Application[UUID]):
         grouped: dict[str, list[dict[str, Any]]] = {}
         for row in self.view.fact_rows(codes_between=(start, end)):
             grouped.setdefault(row["code"], []).append(row)
-        recorded_by = self._recorded_by()
+        recorded_by = self.view.recorded_by()
         found = [
             entry
             for rows in grouped.values()
@@ -488,9 +488,6 @@ class FeeSchedule(Application[UUID]):
             raise QueryRefusedError("from", f"from {start} is after to {end}")
         book = self.rules(None, known_at, scenario)
         return diff(book.in_force(start), book.in_force(end))
-
-    def _recorded_by(self) -> dict[str, str]:
-        return {r["revision_id"]: r["recorded_by"] for r in self.view.revisions()}
 
     def schedule(
         self, as_of: date, known_at: datetime | None, scenario: Sequence[str] = ()

@@ -47,9 +47,7 @@ def list_revisions(schedule: ScheduleDep) -> dict[str, list[dict[str, Any]]]:
 @router.get("/{revision_id}")
 def read_revision(revision_id: str, schedule: ScheduleDep) -> dict[str, Any]:
     schedule.revision(revision_id)  # 404 naming the id when unknown
-    return next(
-        _out(r) for r in schedule.revisions() if r["revision_id"] == revision_id
-    )
+    return next(_out(r) for r in schedule.revisions([revision_id]))
 
 
 @router.post("/{revision_id}/enact")
