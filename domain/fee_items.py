@@ -16,7 +16,7 @@ from domain.errors import (
     ItemNotInForceError,
 )
 from domain.rules import Exclusion, Limit
-from domain.timeline import Fact, Interval, interval_on, intervals
+from domain.timeline import STATE_FIELDS, Fact, Interval, interval_on, intervals
 
 
 class FeeItem(Aggregate):
@@ -206,13 +206,7 @@ class FeeItem(Aggregate):
         timestamp: datetime,
     ) -> None:
         """Record one change to this item, refusing it if the item's state forbids."""
-        in_force = self.interval_on(effective_from) is not None
-        if change.op == "interpret":
-            in_force = True  # a reading may predate the history kaitei holds
-        if change.op == "introduce" and in_force:
-            raise ItemAlreadyInForceError(self.code, effective_from)
-        if change.op != "introduce" and not in_force:
-            raise ItemNotInForceError(self.code, change.op, effective_from)
+        _refuse_if_impossible(change, effective_from, self.facts)
         payload = (
             _introduced_state(change)
             if change.op == "introduce"
@@ -245,12 +239,8 @@ class FeeItem(Aggregate):
         facts = [f for f in self.facts if f.revision != revision]
         for index, change in changes:
             day = change.effective_from or date.min
-            in_force = interval_on(facts, day) is not None
             try:
-                if change.op == "introduce" and in_force:
-                    raise ItemAlreadyInForceError(self.code, day)
-                if change.op not in ("introduce", "interpret") and not in_force:
-                    raise ItemNotInForceError(self.code, change.op, day)
+                _refuse_if_impossible(change, day, facts)
             except ChangeRefusedError as error:
                 error.index = index
                 raise
@@ -273,20 +263,8 @@ class FeeItem(Aggregate):
         return intervals(self.facts)
 
 
-PAYLOAD_FIELDS = frozenset(
-    {
-        "name",
-        "unit",
-        "value",
-        "addon_to",
-        "limits",
-        "exclusions",
-        "eligible_diseases",
-        "kubun",
-        "text",
-        "until",
-    }
-)
+# What item events carry: the state fields, and an interpretation's text and until.
+PAYLOAD_FIELDS = STATE_FIELDS | {"text", "until"}
 
 EVENT_FOR_OP: dict[str, type[FeeItem.ItemChanged]] = {
     cls.op: cls
@@ -303,6 +281,20 @@ EVENT_FOR_OP: dict[str, type[FeeItem.ItemChanged]] = {
         FeeItem.Interpreted,
     )
 }
+
+
+def _refuse_if_impossible(
+    change: Change, effective_from: date, facts: list[Fact]
+) -> None:
+    """`introduce` needs the item out of force on its date, every other op in
+    force; a reading (`interpret`) may predate the history kaitei holds."""
+    if change.op == "interpret":
+        return
+    in_force = interval_on(facts, effective_from) is not None
+    if change.op == "introduce" and in_force:
+        raise ItemAlreadyInForceError(change.code, effective_from)
+    if change.op != "introduce" and not in_force:
+        raise ItemNotInForceError(change.code, change.op, effective_from)
 
 
 def _introduced_state(change: Change) -> dict[str, object]:

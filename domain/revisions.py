@@ -221,18 +221,9 @@ def correct(
             continue
         for index, change in indexed:
             day = change.effective_from or revision.effective_from
-            try:
-                if item is None and change.op != "introduce":
-                    raise ItemNotInForceError(change.code, change.op, day)
-                if item is None:
-                    item = FeeItem.introduce(
-                        change, day, revision.revision_id, source, timestamp
-                    )
-                else:
-                    item.record(change, day, revision.revision_id, source, timestamp)
-            except ChangeRefusedError as error:
-                error.index = index
-                raise
+            item = _recorded_on(
+                item, index, change, day, revision.revision_id, source, timestamp
+            )
         if item is not None:
             items.append(item)
     return items
@@ -248,30 +239,38 @@ def apply_changes(
     """
     touched: dict[str, FeeItem] = {}
     for index, change in enumerate(revision.changes):
-        effective_from = change.effective_date(revision.effective_from)
-        item = touched.get(change.code) or load_item(change.code)
-        try:
-            if item is None and change.op == "introduce":
-                item = FeeItem.introduce(
-                    change,
-                    effective_from,
-                    revision.revision_id,
-                    revision.source,
-                    timestamp,
-                )
-            elif item is None:
-                raise ItemNotInForceError(change.code, change.op, effective_from)
-            else:
-                item.record(
-                    change,
-                    effective_from,
-                    revision.revision_id,
-                    revision.source,
-                    timestamp,
-                )
-        except ChangeRefusedError as error:
-            error.index = index
-            raise
-        assert item is not None
-        touched[change.code] = item
+        touched[change.code] = _recorded_on(
+            touched.get(change.code) or load_item(change.code),
+            index,
+            change,
+            change.effective_date(revision.effective_from),
+            revision.revision_id,
+            revision.source,
+            timestamp,
+        )
     return list(touched.values())
+
+
+def _recorded_on(
+    item: FeeItem | None,
+    index: int,
+    change: Change,
+    effective_from: date,
+    revision_id: str,
+    source: str,
+    timestamp: datetime,
+) -> FeeItem:
+    """The change recorded on its item (introduced if new); a refusal names the
+    change's index in its revision."""
+    try:
+        if item is None and change.op == "introduce":
+            return FeeItem.introduce(
+                change, effective_from, revision_id, source, timestamp
+            )
+        if item is None:
+            raise ItemNotInForceError(change.code, change.op, effective_from)
+        item.record(change, effective_from, revision_id, source, timestamp)
+        return item
+    except ChangeRefusedError as error:
+        error.index = index
+        raise

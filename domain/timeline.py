@@ -27,7 +27,9 @@ class ItemState:
     kubun: str | None = None
 
 
-STATE_FIELDS = frozenset(f.name for f in fields(ItemState)) - {"code"}
+# What a change can set on an item, in ItemState's order.
+STATE_FIELD_ORDER = tuple(f.name for f in fields(ItemState) if f.name != "code")
+STATE_FIELDS = frozenset(STATE_FIELD_ORDER)
 
 
 @dataclass(frozen=True)

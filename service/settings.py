@@ -82,11 +82,9 @@ def _postgres_env(database_url: str) -> dict[str, str]:
     return env
 
 
-def ensure_schema(env: dict[str, str]) -> None:
-    """Create the PostgreSQL schema named in the URL (`?schema=`) if missing."""
-    if env["POSTGRES_SCHEMA"] == "public":
-        return
-    with psycopg.connect(
+def _connect(env: dict[str, str]) -> psycopg.Connection[tuple[object, ...]]:
+    """An autocommit connection to the PostgreSQL that `env` names."""
+    return psycopg.connect(
         dbname=env["POSTGRES_DBNAME"],
         host=env["POSTGRES_HOST"],
         port=int(env["POSTGRES_PORT"]),
@@ -94,7 +92,14 @@ def ensure_schema(env: dict[str, str]) -> None:
         password=env["POSTGRES_PASSWORD"],
         autocommit=True,
         connect_timeout=5,
-    ) as conn:
+    )
+
+
+def ensure_schema(env: dict[str, str]) -> None:
+    """Create the PostgreSQL schema named in the URL (`?schema=`) if missing."""
+    if env["POSTGRES_SCHEMA"] == "public":
+        return
+    with _connect(env) as conn:
         conn.execute(
             sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
                 sql.Identifier(env["POSTGRES_SCHEMA"])
@@ -113,15 +118,7 @@ def startup_lock(env: dict[str, str]) -> Iterator[None]:
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         yield
         return
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=int(env["POSTGRES_PORT"]),
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
-        autocommit=True,
-        connect_timeout=5,
-    ) as conn:
+    with _connect(env) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (STARTUP_LOCK,))
         try:
             yield

@@ -12,13 +12,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationInfo,
-    field_validator,
 )
 
 from domain.claims import Claim, ClaimLine, PricedClaim, PricedLine
 from service.api.fields import Code, DateIn, Disease, Value, number
-from service.api.items import split_ids
+from service.api.items import WindowQuery, split_ids
 
 MAX_CLAIM_LINES = int(os.environ.get("KAITEI_MAX_CLAIM_LINES", 2000))
 
@@ -110,23 +108,12 @@ class PricedClaimOut(BaseModel):
         )
 
 
-class ReplayIn(BaseModel):
-    """Which stored claims to reprice, and under which record time / scenario."""
+class ReplayIn(WindowQuery):
+    """Which stored claims to reprice ([from, to]), and under which record time
+    and scenario."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    start: DateIn = Field(alias="from")
-    end: DateIn = Field(alias="to")
     known_at: AwareDatetime | None = None
     scenario: list[str] | str | None = None
-
-    @field_validator("end")
-    @classmethod
-    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
-        start = info.data.get("start")
-        if start is not None and end < start:
-            raise ValueError(f"to {end} is before from {start}")
-        return end
 
     def scenario_ids(self) -> tuple[str, ...]:
         if isinstance(self.scenario, list):

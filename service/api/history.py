@@ -7,22 +7,13 @@ from datetime import date
 from typing import Any
 
 from domain.changes import Change
-from domain.timeline import STATE_FIELDS, Interval, ItemState, steps
+from domain.timeline import STATE_FIELD_ORDER, STATE_FIELDS, Interval, ItemState, steps
 from projections.rows import from_instant
 from service.api.fields import number
 
 Json = str | int | float | list[object] | dict[str, object] | None
 
-DIFF_FIELDS = (
-    "name",
-    "unit",
-    "value",
-    "addon_to",
-    "limits",
-    "exclusions",
-    "eligible_diseases",
-    "kubun",
-)
+DIFF_FIELDS = STATE_FIELD_ORDER
 
 
 def field_value(state: ItemState, name: str) -> Json:
