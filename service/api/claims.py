@@ -8,14 +8,21 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
 )
 
 from domain.claims import Claim, ClaimLine, PricedClaim, PricedLine
-from service.api.fields import Code, DateIn, Disease, Value, number
+from service.api.fields import (
+    Code,
+    DateIn,
+    Disease,
+    KnownAt,
+    SignedValue,
+    Value,
+    number,
+)
 from service.api.items import WindowQuery, split_ids
 
 MAX_CLAIM_LINES = int(os.environ.get("KAITEI_MAX_CLAIM_LINES", 2000))
@@ -71,7 +78,7 @@ class PricedClaimOut(BaseModel):
     total_points: Value
     total_yen: Value
     billed_points: Value | None
-    difference_points: Value | None = Field(
+    difference_points: SignedValue | None = Field(
         None, description="total_points - billed_points, when billed_points is given"
     )
     lines: list[PricedLineOut]
@@ -112,7 +119,7 @@ class ReplayIn(WindowQuery):
     """Which stored claims to reprice ([from, to]), and under which record time
     and scenario."""
 
-    known_at: AwareDatetime | None = None
+    known_at: KnownAt | None = None
     scenario: list[str] | str | None = None
 
     def scenario_ids(self) -> tuple[str, ...]:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from domain.wareki import parse_date
 
@@ -28,9 +36,27 @@ def normalise_code(value: object) -> object:
 
 
 def date_or_wareki(value: object) -> object:
+    """Dates come as text; a number is refused, not read as seconds since 1970."""
     if isinstance(value, str):
         return parse_date(value)
-    return value
+    if isinstance(value, date):
+        return value
+    raise ValueError("a date is text: YYYY-MM-DD or 和暦 such as R6.6.1")
+
+
+ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def iso_date_time(value: object) -> object:
+    """A record time is ISO 8601 text with its offset; a number is refused, not
+    read as seconds since 1970."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and ISO_DATE_TIME.match(value.strip()):
+        return value.strip()
+    raise ValueError(
+        "a date-time is ISO 8601 text with its offset, e.g. 2024-06-01T00:00:00+09:00"
+    )
 
 
 def number(value: Decimal) -> int | float:
@@ -38,22 +64,46 @@ def number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+# pydantic leaves a pattern out of the JSON schema behind a BeforeValidator:
+# the documented schema states it so clients (and the fuzz test) see it.
 Code = Annotated[
     str,
     BeforeValidator(normalise_code),
     StringConstraints(pattern=CODE_PATTERN, max_length=40),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": CODE_PATTERN,
+            "maxLength": 40,
+            "description": "区分番号, 9-digit レセ電 code or kaitei code (NFKC first)",
+        }
+    ),
 ]
 Disease = Annotated[
     str,
     BeforeValidator(normalise_code),
     StringConstraints(pattern=DISEASE_PATTERN),
+    WithJsonSchema({"type": "string", "pattern": DISEASE_PATTERN}),
 ]
 DateIn = Annotated[date, BeforeValidator(date_or_wareki)]
+KnownAt = Annotated[AwareDatetime, BeforeValidator(iso_date_time)]
+VALUE_TEXT = r"^[0-9]{1,10}(?:\.[0-9]{1,2})?$"
 Value = Annotated[
     Decimal,
     Field(ge=0, max_digits=12, decimal_places=2),
     PlainSerializer(number, when_used="json"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 9999999999.99},
+                {"type": "string", "pattern": VALUE_TEXT},
+            ]
+        },
+        mode="validation",
+    ),
 ]
+# A difference of two values (total - billed): negative when more was billed.
+SignedValue = Annotated[Decimal, PlainSerializer(number, when_used="json")]
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
 ]

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -15,7 +14,7 @@ from pydantic import (
 )
 
 from domain.timeline import Interval
-from service.api.fields import DateIn, Value
+from service.api.fields import DateIn, KnownAt, Value
 
 
 class AsOfQuery(BaseModel):
@@ -24,7 +23,7 @@ class AsOfQuery(BaseModel):
     as_of: DateIn | None = Field(
         None, description="Valid time (施行日基準), YYYY-MM-DD or 和暦; default today."
     )
-    known_at: AwareDatetime | None = Field(
+    known_at: KnownAt | None = Field(
         None, description="Record time, ISO 8601 with offset; default now."
     )
     scenario: str | None = Field(
@@ -118,7 +117,7 @@ class WindowQuery(BaseModel):
 
 
 class DiffQuery(WindowQuery):
-    known_at: AwareDatetime | None = None
+    known_at: KnownAt | None = None
     scenario: str | None = Field(None, max_length=2000)
     format: Literal["json", "csv"] = "json"
 

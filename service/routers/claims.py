@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.api.claims import ClaimIn, PricedClaimOut, ReplayIn, line_changes
-from service.api.fields import number
+from service.api.fields import KnownAt, number
 from service.api.items import split_ids
 from service.dependencies import ScheduleDep, WriterDep
 
@@ -19,9 +19,7 @@ router = APIRouter(prefix="/claims", tags=["claims"])
 class PriceQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    known_at: AwareDatetime | None = Field(
-        None, description="Record time; default now."
-    )
+    known_at: KnownAt | None = Field(None, description="Record time; default now.")
     scenario: str | None = Field(None, max_length=2000)
 
 
@@ -34,17 +32,13 @@ class PriceQuery(BaseModel):
     },
 )
 def store_claims(
-    body: ClaimIn | list[ClaimIn],
+    body: ClaimIn | Annotated[list[ClaimIn], Field(min_length=1)],
     schedule: ScheduleDep,
     writer: WriterDep,
     response: Response,
 ) -> dict[str, Any]:
     """Store claims as billed (one or a list, all or none), for later replay."""
     claims = body if isinstance(body, list) else [body]
-    if not claims:
-        raise HTTPException(
-            422, [{"loc": ["body"], "msg": "no claims", "type": "too_short"}]
-        )
     if len({c.id for c in claims}) != len(claims):
         raise HTTPException(
             422, [{"loc": ["body"], "msg": "the same id twice", "type": "duplicate"}]

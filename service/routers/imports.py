@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from domain.wareki import parse_date
 from service.dependencies import ScheduleDep, WriterDep
-from service.masters import MasterFileError, read_master
+from service.masters import FILE_NAME, MasterFileError, read_master
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 MAX_IMPORT_BYTES = int(os.environ.get("KAITEI_MAX_IMPORT_BYTES", 64 * 2**20))
@@ -53,7 +53,12 @@ def _refused(
 async def import_mhlw(
     request: Request,
     filename: Annotated[
-        str, Query(max_length=64, description="e.g. s_20220304.csv, s_ALL20220218.zip")
+        str,
+        Query(
+            max_length=64,
+            pattern=FILE_NAME.pattern,
+            description="As MHLW names it: s_20220304.csv, s_ALL20220218.zip",
+        ),
     ],
     schedule: ScheduleDep,
     writer: WriterDep,

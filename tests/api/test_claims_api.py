@@ -185,6 +185,14 @@ def test_a_proposal_prices_claims_only_in_its_scenario(bundled: TestClient) -> N
     assert imagined["lines"][0]["revision"] == "r8-draft"
 
 
+def test_billing_more_than_the_rules_allow_shows_a_negative_difference(
+    bundled: TestClient,
+) -> None:
+    priced = price(bundled, line(SAISHIN, "2024-05-20"), billed_points=80)
+
+    assert (priced["total_points"], priced["difference_points"]) == (73, -7)
+
+
 @pytest.mark.parametrize(
     ("body", "where"),
     [
@@ -201,6 +209,8 @@ def test_a_proposal_prices_claims_only_in_its_scenario(bundled: TestClient) -> N
             {"id": "c", "lines": [line("A01", "2024-06-01")]},
             ["body", "lines", 0, "code"],
         ),
+        # a number is not read as seconds since 1970
+        ({"id": "c", "lines": [line(SAISHIN, 0)]}, ["body", "lines", 0, "date"]),
     ],
 )
 def test_bad_claims_are_422_naming_the_field(

@@ -1,15 +1,21 @@
-"""Schemathesis against kaitei's own OpenAPI schema, in-process, on a bundled store:
-no 5xx, and every answer fits the schema it documents."""
+"""Schemathesis against kaitei's own OpenAPI schema, in-process, on a bundled store,
+with valid and schema-violating (negative) requests: no 5xx, every answer fits the
+schema it documents, and no request that breaks the schema is accepted."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    response_schema_conformance,
+)
 
 from service.app import create_app
 from service.application import FeeSchedule
@@ -24,13 +30,20 @@ for path in bundled_documents():
     FEE_SCHEDULE.record_revision(read_document(path), "fuzz")
 APP = create_app(FEE_SCHEDULE, tokens={})
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+schema.config.generation.update(modes=list(GenerationMode))  # positive and negative
 
 
 @schema.parametrize()
 @settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("KAITEI_FUZZ_EXAMPLES", 40)),
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
 def test_no_server_error_and_answers_fit_the_schema(case: schemathesis.Case) -> None:
-    case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
+    case.call_and_validate(
+        checks=[
+            not_a_server_error,
+            response_schema_conformance,
+            negative_data_rejection,
+        ]
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.builders import BASELINE, R6
@@ -55,6 +56,18 @@ def test_known_at_answers_what_was_recorded_then(client: TestClient) -> None:
     assert then.json()["value"] == 73
     assert naive.status_code == 422
     assert naive.json()["detail"][0]["loc"] == ["query", "known_at"]
+
+
+@pytest.mark.parametrize("known_at", ["0.5", "1717200000", "yesterday"])
+def test_known_at_is_iso_text_not_seconds_since_1970(
+    client: TestClient, known_at: str
+) -> None:
+    client.post("/revisions", json=BASELINE)
+
+    response = client.get("/items/A001", params={"known_at": known_at})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "known_at"]
 
 
 def test_a_misspelt_query_parameter_is_refused(client: TestClient) -> None:
