@@ -10,8 +10,11 @@ the few claims where that assumption fails are priced again line by line.
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
@@ -37,6 +40,7 @@ REASONS = (
     "limit_exceeded",
 )
 REASON_CODE = {r: n for n, r in enumerate(REASONS)}
+MIN_PART = 100_000  # lines: below this a part is not worth a thread
 MAX_CLAIMS = 1 << 21  # keys pack (claim, code, window) into one int64
 PERIODS = {"day": 0, "week": 1, "month": 2, "claim": 3}
 SCOPES = {"day": 0, "month": 2}
@@ -51,6 +55,17 @@ class Lines:
     day: I64  # date.toordinal()
     quantity: I64
     disease: npt.NDArray[np.str_]  # "" when none
+
+    def part(self, lo: int, hi: int) -> Lines:
+        """Lines [lo, hi), whole claims, renumbered from 0."""
+        claim = self.claim[lo:hi]
+        return Lines(
+            claim - claim[0] if len(claim) else claim,
+            self.code[lo:hi],
+            self.day[lo:hi],
+            self.quantity[lo:hi],
+            self.disease[lo:hi],
+        )
 
     @classmethod
     def of(cls, claims: Sequence[Claim]) -> Lines:
@@ -80,6 +95,9 @@ class Priced:
 
     def total_yen_cents(self) -> I64:
         return 10 * self.points_cents + self.yen_cents
+
+
+PRICED_FIELDS = tuple(f.name for f in fields(Priced))
 
 
 class BulkPricer:
@@ -120,7 +138,6 @@ class BulkPricer:
         self.bases = np.array(bases, np.int64).reshape(-1, 2)
         self.exclusions = np.array(exclusions, np.int64).reshape(-1, 3)
         self.limits = np.array(limits, np.int64).reshape(-1, 3)
-        self.key_start = self.iv_code * (1 << 32) + self.iv_start
         # where each interval's rules start in the flattened tables, and how many
         everyone = np.arange(len(ivs))
         self.spans = {
@@ -139,13 +156,30 @@ class BulkPricer:
         self.is_partner[self.exclusions[:, 1]] = True
         self.is_limited = np.zeros(size, dtype=bool)
         self.is_limited[self.iv_code[self.limits[:, 0]]] = True
+        # each code's intervals: where they start in the arrays, and how many
+        self.code_first, self.code_count = _spans(self.iv_code, np.arange(size - 1))
+        self.max_count = int(self.code_count.max()) if self.codes else 0
         self._code_array = np.array(self.codes, dtype=np.str_)
-        hashes = _hash(self._code_array) if self.codes else np.zeros(0, np.uint64)
-        self._hash_order = np.argsort(hashes, kind="stable")
-        self._sorted_hashes = hashes[self._hash_order]
-        self._hashes_unique = len(np.unique(hashes)) == len(hashes)
+        self._table = CodeTable(self._code_array)
 
-    def price(self, lines: Lines) -> Priced:
+    def price(
+        self, lines: Lines, workers: int | None = None, min_part: int = MIN_PART
+    ) -> Priced:
+        """Every line priced; large inputs are cut at claim boundaries into one
+        part per core, priced in threads (numpy releases the GIL) and joined."""
+        n = len(lines.day)
+        workers = min(workers or os.cpu_count() or 1, max(1, n // min_part))
+        cuts = _claim_cuts(lines.claim, workers)
+        if len(cuts) <= 2:
+            return self._price_part(lines)
+        parts = [lines.part(lo, hi) for lo, hi in itertools.pairwise(cuts)]
+        with ThreadPoolExecutor(len(parts)) as pool:
+            priced = list(pool.map(self._price_part, parts))
+        return Priced(
+            *(np.concatenate([getattr(p, f) for p in priced]) for f in PRICED_FIELDS)
+        )
+
+    def _price_part(self, lines: Lines) -> Priced:
         n = len(lines.day)
         claims = int(lines.claim.max()) + 1 if n else 0
         if claims > MAX_CLAIMS:
@@ -161,16 +195,9 @@ class BulkPricer:
             )
         # 1. each line's interval
         code = self._code_ids(np.asarray(lines.code))
-        key = code * (1 << 32) + lines.day
-        iv = np.searchsorted(self.key_start, key, side="right") - 1
-        iv_ok = iv >= 0
+        iv, iv_ok = self._intervals(code, lines.day)
         iv_safe = np.where(iv_ok, iv, 0)
-        found = (
-            (code >= 0)
-            & iv_ok
-            & (self.iv_code[iv_safe] == code)
-            & (lines.day < self.iv_end[iv_safe])
-        )
+        found = (code >= 0) & iv_ok & (lines.day < self.iv_end[iv_safe])
         reason = np.zeros(n, np.int64)
         reason[(code >= 0) & ~found] = 2
         reason[code < 0] = 1
@@ -202,22 +229,31 @@ class BulkPricer:
         return Priced(reason, interval, amount, points, yen)
 
     def _code_ids(self, codes: npt.NDArray[np.str_]) -> I64:
-        """Each code's number in the book, -1 when unknown: hashed column-wise,
-        every match confirmed by comparing the strings."""
-        if codes.dtype.kind != "U" or not self._hashes_unique or not len(codes):
+        """Each code's number in the book, -1 when unknown."""
+        if codes.dtype.kind != "U" or not self._table.usable or not len(codes):
             ids = self.code_id.get
             return np.fromiter(
                 (ids(c, -1) for c in codes.tolist()), np.int64, len(codes)
             )
-        hashed = _hash(codes)
-        at = np.minimum(
-            np.searchsorted(self._sorted_hashes, hashed), len(self.codes) - 1
-        )
-        candidate = self._hash_order[at]
-        same = (self._sorted_hashes[at] == hashed) & (
-            self._code_array[candidate] == codes
-        )
-        return np.where(same, candidate, -1).astype(np.int64)
+        return self._table.find(codes)
+
+    def _intervals(self, code: I64, day: I64) -> tuple[I64, npt.NDArray[np.bool_]]:
+        """The last interval of each line's code starting on or before its day
+        (a binary search within the code's few intervals, all lines at once), and
+        whether there is one."""
+        known = code >= 0
+        safe = np.where(known, code, 0)
+        lo = self.code_first[safe]
+        hi = lo + np.where(known, self.code_count[safe], 0)
+        first = lo.copy()
+        for _ in range(self.max_count.bit_length()):
+            mid = (lo + hi) >> 1
+            going = lo < hi
+            later = self.iv_start[np.minimum(mid, len(self.iv_start) - 1)] <= day
+            right = going & later
+            lo = np.where(right, mid + 1, lo)
+            hi = np.where(going & ~later, mid, hi)
+        return lo - 1, lo > first
 
     def _between(
         self, lines: Lines, code: I64, iv: I64, ok: npt.NDArray[np.bool_]
@@ -229,13 +265,7 @@ class BulkPricer:
         if not len(idx):
             return suspect
         c, k, d = lines.claim[idx], code[idx], lines.day[idx]
-        month = (d - UNIX_EPOCH).astype("datetime64[D]").astype("datetime64[M]")
-        windows = {
-            0: d,
-            1: d // 7,  # toordinal() // 7 starts each block on a Sunday
-            2: month.astype(np.int64),
-            3: np.zeros_like(d),
-        }
+        windows = _Windows(d)
         # Add-ons: a base line earlier in the claim, the same day.
         pair, rule = _rows_for(iv[idx], *self.spans["bases"])
         if len(pair):
@@ -285,6 +315,49 @@ class BulkPricer:
         return suspect
 
 
+class _Windows:
+    """Each line's day, week, month and claim window, computed when first asked."""
+
+    def __init__(self, day: I64) -> None:
+        self.day = day
+        self.computed: dict[int, I64] = {0: day}
+
+    def __getitem__(self, period: int) -> I64:
+        if period not in self.computed:
+            self.computed[period] = self._compute(period)
+        return self.computed[period]
+
+    def _compute(self, period: int) -> I64:
+        if period == 1:
+            return self.day // 7  # toordinal() // 7 starts each block on a Sunday
+        if period == 3:
+            return np.zeros_like(self.day)
+        return _months(self.day)
+
+
+def _months(day: I64) -> I64:
+    """Months since 1970 of each day ordinal: a table over the days' span when
+    it is shorter than the column, so each line costs one gather."""
+    if not len(day):
+        return np.zeros(0, np.int64)
+    lo, hi = int(day.min()), int(day.max())
+    small = hi - lo < len(day)
+    span = np.arange(lo, hi + 1) if small else day
+    months = (span - UNIX_EPOCH).astype("datetime64[D]").astype("datetime64[M]")
+    as_int = months.astype(np.int64)
+    return as_int[day - lo] if small else as_int
+
+
+def _claim_cuts(claim: I64, parts: int) -> list[int]:
+    """Line positions cutting the lines into about `parts` runs of whole claims."""
+    n = len(claim)
+    if parts <= 1 or not n:
+        return [0, n]
+    wanted = claim[[n * k // parts for k in range(1, parts)]]
+    inner = np.searchsorted(claim, wanted).tolist()
+    return sorted({0, *(c for c in inner if 0 < c < n), n})
+
+
 def _sums(claim: I64, cents: I64, claims: int) -> I64:
     """Per-claim sums; exact, as every sum of cents stays below 2^53."""
     return np.rint(np.bincount(claim, weights=cents, minlength=claims)).astype(np.int64)
@@ -326,15 +399,71 @@ def _find(keys: I64, probe: I64) -> tuple[npt.NDArray[np.bool_], I64]:
 
 
 def _hash(codes: npt.NDArray[np.str_]) -> npt.NDArray[np.uint64]:
-    """A polynomial hash of each string's code points (wrapping uint64)."""
+    """A hash of each string: the low byte of each character, eight to a word,
+    words combined by a polynomial (wrapping uint64). Trailing padding adds
+    nothing, so a code hashes alike in arrays of any width. Lossy for non-ASCII
+    text, which is fine: every match is confirmed by comparing the strings."""
     width = codes.dtype.itemsize // 4
     if width == 0:
         return np.zeros(len(codes), np.uint64)
-    points = codes.view(np.uint32).reshape(len(codes), width).astype(np.uint64)
-    powers = np.uint64(1_000_003) ** np.arange(width, dtype=np.uint64)
+    words = -(-width // 8)
+    low = np.zeros((len(codes), words * 8), np.uint8)
+    low[:, :width] = codes.view(np.uint32).reshape(len(codes), width)
+    packed = low.view(np.uint64)
+    hashed = packed[:, 0].copy()
     with np.errstate(over="ignore"):
-        hashed: npt.NDArray[np.uint64] = (points * powers).sum(axis=1, dtype=np.uint64)
+        for n in range(1, words):
+            hashed += packed[:, n] * (np.uint64(1_000_003) ** np.uint64(n))
     return hashed
+
+
+class CodeTable:
+    """An open-addressing hash table of the book's codes, probed column-wise:
+    most lines find their code in one gather; every match is confirmed by
+    comparing the strings, so a hash collision can never price a wrong code."""
+
+    MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: top bits
+
+    def __init__(self, codes: npt.NDArray[np.str_]) -> None:
+        self.codes = codes
+        hashes = _hash(codes) if len(codes) else np.zeros(0, np.uint64)
+        # equal hashes for two codes would hide one of them: fall back to a dict
+        self.usable = len(np.unique(hashes)) == len(hashes)
+        self.bits = max(4, (4 * len(codes)).bit_length())
+        self.ids = np.full(1 << self.bits, -1, np.int64)
+        self.hashes = np.zeros(1 << self.bits, np.uint64)
+        self.probes = 1
+        mask = (1 << self.bits) - 1
+        for n, slot in enumerate(self._slots(hashes).tolist()):
+            probes = 1
+            while self.ids[slot] >= 0:
+                slot, probes = (slot + 1) & mask, probes + 1
+            self.ids[slot], self.hashes[slot] = n, hashes[n]
+            self.probes = max(self.probes, probes)
+
+    def _slots(self, hashes: npt.NDArray[np.uint64]) -> I64:
+        with np.errstate(over="ignore"):
+            top = (hashes * self.MULTIPLIER) >> np.uint64(64 - self.bits)
+        return top.astype(np.int64)
+
+    def find(self, codes: npt.NDArray[np.str_]) -> I64:
+        """Each code's index in the table's codes, -1 when absent."""
+        hashed = _hash(codes)
+        slot = self._slots(hashed)
+        out = np.full(len(codes), -1, np.int64)
+        todo = np.arange(len(codes))
+        mask = (1 << self.bits) - 1
+        for _ in range(self.probes):
+            candidate = self.ids[slot]
+            occupied = candidate >= 0
+            hit = occupied & (self.hashes[slot] == hashed)
+            out[todo[hit]] = candidate[hit]
+            more = occupied & ~hit
+            if not more.any():
+                break
+            todo, hashed, slot = todo[more], hashed[more], (slot[more] + 1) & mask
+        confirmed = self.codes[np.maximum(out, 0)] == codes
+        return np.where(confirmed, out, -1)
 
 
 def _gather(values: I64, at: I64, found: npt.NDArray[np.bool_]) -> I64:
