@@ -69,13 +69,14 @@ class Lines:
 
     @classmethod
     def of(cls, claims: Sequence[Claim]) -> Lines:
-        rows = [(n, x) for n, c in enumerate(claims) for x in c.lines]
+        lines = [x for c in claims for x in c.lines]
+        sizes = [len(c.lines) for c in claims]
         return cls(
-            claim=np.array([n for n, _ in rows], dtype=np.int64),
-            code=np.array([x.code for _, x in rows], dtype=np.str_),
-            day=np.array([x.date.toordinal() for _, x in rows], dtype=np.int64),
-            quantity=np.array([x.quantity for _, x in rows], dtype=np.int64),
-            disease=np.array([x.disease or "" for _, x in rows], dtype=np.str_),
+            claim=np.repeat(np.arange(len(claims), dtype=np.int64), sizes),
+            code=np.array([x.code for x in lines], dtype=np.str_),
+            day=np.array([x.date.toordinal() for x in lines], dtype=np.int64),
+            quantity=np.array([x.quantity for x in lines], dtype=np.int64),
+            disease=np.array([x.disease or "" for x in lines], dtype=np.str_),
         )
 
 
@@ -156,6 +157,13 @@ class BulkPricer:
         self.is_partner[self.exclusions[:, 1]] = True
         self.is_limited = np.zeros(size, dtype=bool)
         self.is_limited[self.iv_code[self.limits[:, 0]]] = True
+        # intervals whose rejection could change another line's verdict
+        self.influences = (
+            self.is_base[self.iv_code]
+            | self.is_partner[self.iv_code]
+            | self.is_limited[self.iv_code]
+        )
+        self.influences[self.exclusions[:, 0]] = True
         # each code's intervals: where they start in the arrays, and how many
         self.code_first, self.code_count = _spans(self.iv_code, np.arange(size - 1))
         self.max_count = int(self.code_count.max()) if self.codes else 0
@@ -210,8 +218,11 @@ class BulkPricer:
             if not str(lines.disease[i]).startswith(prefixes):
                 reason[i] = 4
         ok = reason == 0
-        # 3. rules between lines, assuming none of them rejects a line
-        suspect = self._between(lines, code, iv_safe, ok)
+        # 3. rules between lines, assuming none of them rejects a line; an add-on
+        # without its base is rejected here when no other rule looks at its code
+        suspect, baseless = self._between(lines, code, iv_safe, ok)
+        reason[baseless] = REASON_CODE["missing_base"]
+        ok[baseless] = False
         interval = np.where(found, iv_safe, -1)
         amount = np.where(ok, self.iv_cents[iv_safe] * lines.quantity, 0)
         points = _sums(lines.claim, np.where(ok & (unit == 0), amount, 0), claims)
@@ -257,13 +268,20 @@ class BulkPricer:
 
     def _between(
         self, lines: Lines, code: I64, iv: I64, ok: npt.NDArray[np.bool_]
-    ) -> npt.NDArray[np.bool_]:
-        """Claims where an add-on base, an exclusion or a limit rejects a line."""
+    ) -> tuple[npt.NDArray[np.bool_], I64]:
+        """Claims to price line by line, and the lines rejected for a missing base.
+
+        Each line's verdict depends only on the lines before it. Checked as if no
+        line were rejected, the first line flagged in a claim is rejected for
+        certain; a flagged add-on whose code no rule looks at (no base, partner
+        or limit names it, it excludes nothing) changes no other verdict, so its
+        rejection is exact. Any other flag makes its claim suspect."""
         claims = int(lines.claim.max()) + 1 if len(lines.day) else 0
         suspect = np.zeros(claims, dtype=bool)
+        baseless = np.zeros(0, np.int64)
         idx = np.flatnonzero(ok)
         if not len(idx):
-            return suspect
+            return suspect, baseless
         c, k, d = lines.claim[idx], code[idx], lines.day[idx]
         windows = _Windows(d)
         # Add-ons: a base line earlier in the claim, the same day.
@@ -279,7 +297,10 @@ class BulkPricer:
             fine[pair[earlier]] = True
             needs = np.zeros(len(idx), dtype=bool)
             needs[pair] = True
-            suspect[c[needs & ~fine]] = True
+            flagged = np.flatnonzero(needs & ~fine)
+            quiet = ~self.influences[iv[idx[flagged]]]
+            baseless = idx[flagged[quiet]]
+            suspect[c[flagged[~quiet]]] = True
         # Exclusions: another line of the partner code in the same day/month.
         pair, rule = _rows_for(iv[idx], *self.spans["exclusions"])
         if len(pair):
@@ -312,7 +333,7 @@ class BulkPricer:
                 line = pair[chosen]
                 over = so_far[position[line]] > self.limits[rule[chosen], 2]
                 suspect[c[line][over]] = True
-        return suspect
+        return suspect, baseless
 
 
 class _Windows:
