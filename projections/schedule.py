@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import singledispatchmethod
 from typing import Any
 
@@ -16,7 +17,9 @@ from domain.fee_items import FeeItem
 from domain.revisions import Revision
 from domain.timeline import intervals
 from projections.rows import instant
-from projections.views import ScheduleView
+from projections.views import ItemStep, ScheduleView
+
+ItemEvent = FeeItem.Introduced | FeeItem.ItemChanged
 
 
 class ScheduleProjection(Projection[ScheduleView]):
@@ -36,12 +39,40 @@ class ScheduleProjection(Projection[ScheduleView]):
     def item_changed(self, event: FeeItem.ItemChanged, tracking: Tracking) -> None:
         self._item_changed(event, tracking)
 
-    def _item_changed(
-        self, event: FeeItem.Introduced | FeeItem.ItemChanged, tracking: Tracking
-    ) -> None:
-        fact = event.as_fact()
-        history = intervals([*self.view.facts(event.code), fact])
-        self.view.record_item_change(fact, history, event.timestamp, tracking)
+    def _item_changed(self, event: ItemEvent, tracking: Tracking) -> None:
+        self.process_item_events([(event, tracking)])
+
+    def process_item_events(self, run: Sequence[tuple[ItemEvent, Tracking]]) -> None:
+        """Item changes in log order, projected together: each item's facts are
+        read once, and each change's intervals follow from the facts before it."""
+        facts = self.view.current_facts({event.code for event, _ in run})
+        steps = []
+        for event, tracking in run:
+            fact = event.as_fact()
+            facts[event.code].append(fact)
+            steps.append(
+                ItemStep(
+                    fact,
+                    tracking.notification_id,
+                    intervals(facts[event.code]),
+                    event.timestamp,
+                )
+            )
+        self.view.record_item_changes(steps, run[-1][1])
+
+    def process_events(self, pairs: Sequence[tuple[object, Tracking]]) -> None:
+        """Events in log order; each run of item changes goes in one step."""
+        run: list[tuple[ItemEvent, Tracking]] = []
+        for event, tracking in pairs:
+            if isinstance(event, FeeItem.Introduced | FeeItem.ItemChanged):
+                run.append((event, tracking))
+                continue
+            if run:
+                self.process_item_events(run)
+                run = []
+            self.process_event(event, tracking)
+        if run:
+            self.process_item_events(run)
 
     @process_event.register
     def item_corrected(
@@ -149,8 +180,14 @@ def catch_up(
         events = [app.mapper.to_domain_event(n) for n in notifications]
         try:
             with projection.view.batch(Tracking(app.name, notifications[-1].id)):
-                for notification, event in zip(notifications, events, strict=True):
-                    projection.process_event(event, Tracking(app.name, notification.id))
+                projection.process_events(
+                    [
+                        (event, Tracking(app.name, notification.id))
+                        for notification, event in zip(
+                            notifications, events, strict=True
+                        )
+                    ]
+                )
         except IntegrityError:
             if refused_at == reached:
                 raise  # refused twice at the same position: not a concurrent projector

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresTrackingRecorder
@@ -62,21 +63,48 @@ IN_FORCE = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
 CURRENT = "recorded_to IS NULL"
 KNOWN_AT = "recorded_from <= ? AND (recorded_to IS NULL OR recorded_to > ?)"
 COLUMNS = ", ".join(INTERVAL_COLUMNS)
+FACT_COLUMNS = (
+    "position",
+    "ordinal",
+    "code",
+    "op",
+    "effective_from",
+    "revision",
+    "source",
+    "change",
+    "recorded_at",
+)
+T = TypeVar("T")
 Cursor = Any  # sqlite3.Cursor or psycopg.Cursor, as the datastore hands it out
+
+
+@dataclass(frozen=True)
+class ItemStep:
+    """One item change to project: its fact, log position, the item's intervals
+    after it, and its record time."""
+
+    fact: Fact
+    position: int
+    intervals: Sequence[Interval]
+    recorded_at: datetime
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 class ScheduleView(TrackingRecorder, ABC):
     """Every item's validity intervals, bitemporally, plus the revisions index."""
 
     @abstractmethod
-    def record_item_change(
-        self,
-        fact: Fact,
-        intervals: Sequence[Interval],
-        recorded_at: datetime,
-        tracking: Tracking,
-    ) -> None:
-        """Store the fact and make `intervals` the item's current history."""
+    def record_item_changes(self, steps: Sequence[ItemStep], last: Tracking) -> None:
+        """For each step in order: store its fact and make its intervals the
+        item's current history, as of its record time."""
+
+    @abstractmethod
+    def current_facts(self, codes: Collection[str]) -> dict[str, list[Fact]]:
+        """Each code's facts not retracted, in record order ([] when none)."""
 
     @abstractmethod
     def record_item_correction(
@@ -280,18 +308,42 @@ class SQLScheduleView(ScheduleView):
             for statement in DDL:
                 c.execute(self._sql(statement))
 
-    def record_item_change(
-        self,
-        fact: Fact,
-        intervals: Sequence[Interval],
-        recorded_at: datetime,
-        tracking: Tracking,
-    ) -> None:
-        code, moment = fact.change.code, instant(recorded_at)
+    def record_item_changes(self, steps: Sequence[ItemStep], last: Tracking) -> None:
+        """Many changes in few statements: the facts inserted many rows at a
+        time, the intervals advanced step by step in memory (the rows written
+        are those one statement per step would write)."""
         with self._cursor(commit=True) as c:
-            self._insert_fact(c, tracking.notification_id, 0, fact, moment)
-            self._replace_intervals(c, code, intervals, moment)
-            self._track(c, tracking)
+            facts = [
+                (
+                    step.position,
+                    0,
+                    step.fact.change.code,
+                    *fact_row(step.fact),
+                    instant(step.recorded_at),
+                )
+                for step in steps
+            ]
+            self._insert_rows(c, "facts", FACT_COLUMNS, facts)
+            self._advance_intervals(
+                c,
+                [
+                    (step.fact.change.code, step.intervals, instant(step.recorded_at))
+                    for step in steps
+                ],
+            )
+            self._track(c, last)
+
+    def current_facts(self, codes: Collection[str]) -> dict[str, list[Fact]]:
+        found: dict[str, list[Fact]] = {code: [] for code in codes}
+        for chunk in _chunks(sorted(found), 500):
+            rows = self._rows(
+                "SELECT * FROM {facts} WHERE retracted_at IS NULL AND code IN "
+                f"({', '.join('?' * len(chunk))}) ORDER BY position, ordinal",
+                chunk,
+            )
+            for r in rows:
+                found[r["code"]].append(fact_from_row(r))
+        return found
 
     def record_item_correction(
         self,
@@ -321,49 +373,77 @@ class SQLScheduleView(ScheduleView):
                 ),
                 (tracking.notification_id, code, revision, reason),
             )
-            self._replace_intervals(c, code, intervals, moment)
+            self._advance_intervals(c, [(code, intervals, moment)])
             self._track(c, tracking)
 
     def _insert_fact(
         self, c: Cursor, position: int, ordinal: int, fact: Fact, moment: str
     ) -> None:
-        c.execute(
-            self._sql(
-                "INSERT INTO {facts} (position, ordinal, code, op, effective_from, "
-                "revision, source, change, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            ),
-            (position, ordinal, fact.change.code, *fact_row(fact), moment),
-        )
+        row = (position, ordinal, fact.change.code, *fact_row(fact), moment)
+        self._insert_rows(c, "facts", FACT_COLUMNS, [row])
 
-    def _replace_intervals(
-        self, c: Cursor, code: str, intervals: Sequence[Interval], moment: str
+    def _insert_rows(
+        self,
+        c: Cursor,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[tuple[Any, ...]],
     ) -> None:
-        """Make `intervals` the item's current history, closing the others."""
-        wanted = {interval_row(i) for i in intervals}
-        c.execute(
-            self._sql(
-                f"SELECT {COLUMNS} FROM {{intervals}} WHERE code = ? AND {CURRENT}"
-            ),
-            (code,),
-        )
-        current = {tuple(r[k] for k in INTERVAL_COLUMNS) for r in c.fetchall()}
-        for gone in current - wanted:
+        """INSERT many rows per statement (at most 999 values: any SQLite)."""
+        one = f"({', '.join('?' * len(columns))})"
+        for chunk in _chunks(rows, max(1, 999 // len(columns))):
+            c.execute(
+                self._sql(
+                    f"INSERT INTO {{{table}}} ({', '.join(columns)}) VALUES "
+                    + ", ".join([one] * len(chunk))
+                ),
+                [value for row in chunk for value in row],
+            )
+
+    def _advance_intervals(
+        self, c: Cursor, steps: Sequence[tuple[str, Sequence[Interval], str]]
+    ) -> None:
+        """For each (code, intervals, moment) in order, make `intervals` the item's
+        current history from `moment`, closing the rows it no longer has. The
+        items' current rows are read at once and each step is diffed in memory
+        against the one before."""
+        codes = sorted({code for code, _, _ in steps})
+        current: dict[str, set[tuple[str | None, ...]]] = {k: set() for k in codes}
+        for chunk in _chunks(codes, 500):
+            c.execute(
+                self._sql(
+                    f"SELECT {COLUMNS} FROM {{intervals}} WHERE {CURRENT} AND "
+                    f"code IN ({', '.join('?' * len(chunk))})"
+                ),
+                chunk,
+            )
+            for r in c.fetchall():
+                current[r["code"]].add(tuple(r[k] for k in INTERVAL_COLUMNS))
+        closed: list[tuple[str, str, str | None]] = []  # rows stored before
+        opened: list[list[Any]] = []  # [row, recorded_from, recorded_to]
+        still_open: dict[tuple[str | None, ...], int] = {}  # row → its index
+        for code, intervals, moment in steps:
+            wanted = {interval_row(i) for i in intervals}
+            for gone in current[code] - wanted:
+                if gone in still_open:
+                    opened[still_open.pop(gone)][2] = moment
+                else:
+                    closed.append((moment, code, gone[1]))
+            for new in wanted - current[code]:
+                still_open[new] = len(opened)
+                opened.append([new, moment, None])
+            current[code] = wanted
+        for moment, code, valid_from in closed:
             c.execute(
                 self._sql(
                     "UPDATE {intervals} SET recorded_to = ? WHERE code = ? AND "
                     f"valid_from = ? AND {CURRENT}"
                 ),
-                (moment, code, gone[1]),
+                (moment, code, valid_from),
             )
-        for new in sorted(wanted - current, key=lambda r: r[1] or ""):
-            c.execute(
-                self._sql(
-                    f"INSERT INTO {{intervals}} ({COLUMNS}, recorded_from) VALUES "
-                    f"({', '.join('?' * (len(INTERVAL_COLUMNS) + 1))})"
-                ),
-                (*new, moment),
-            )
+        rows = [(*row, start, end) for row, start, end in opened]
+        columns = (*INTERVAL_COLUMNS, "recorded_from", "recorded_to")
+        self._insert_rows(c, "intervals", columns, rows)
 
     def record_revision(self, row: dict[str, Any], tracking: Tracking) -> None:
         row = {

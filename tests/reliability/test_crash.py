@@ -14,7 +14,7 @@ from pathlib import Path
 from service.application import FeeSchedule
 from service.settings import Settings
 
-ITEMS = 1500
+ITEMS = 5000  # large enough that an import outlasts the kills below
 
 
 def big_revision(folder: Path, round_: int) -> Path:
@@ -59,7 +59,7 @@ def test_killed_imports_leave_all_or_nothing_and_a_rebuildable_view(
     env = Settings(database_url=database_url).eventsourcing_env()
     FeeSchedule(env).close()  # tables exist before the first kill
     kills, complete = 0, 0
-    for round_, delay in enumerate((0.3, 0.8, 1.5)):
+    for round_, delay in enumerate((0.4, 0.8, 1.2)):
         path = big_revision(tmp_path, round_)
         process = kaitei_import(database_url, path)
         time.sleep(delay)
