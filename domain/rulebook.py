@@ -15,15 +15,14 @@ class RuleBook:
     """The schedule in valid time: code → intervals ordered by `valid_from`."""
 
     by_code: Mapping[str, tuple[Interval, ...]] = field(default_factory=dict)
-    # each code's valid_from dates, in the same order: bisect without a key function
-    starts: Mapping[str, tuple[date, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    # per code, the dates where what is in force changes and what is in force
+    # before, between and after them: one bisect answers a lookup
+    index: Mapping[str, Steps] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if len(self.starts) != len(self.by_code):
-            starts = {c: _starts(h) for c, h in self.by_code.items()}
-            object.__setattr__(self, "starts", starts)
+        if len(self.index) != len(self.by_code):
+            index = {c: _steps(h) for c, h in self.by_code.items()}
+            object.__setattr__(self, "index", index)
 
     @classmethod
     def of(cls, intervals: Iterable[Interval]) -> RuleBook:
@@ -34,29 +33,23 @@ class RuleBook:
 
     def with_items(self, by_code: Mapping[str, Iterable[Interval]]) -> RuleBook:
         """A new book where the given codes' histories replace the old ones."""
-        merged, starts = dict(self.by_code), dict(self.starts)
+        merged, index = dict(self.by_code), dict(self.index)
         for code, items in by_code.items():
             ordered = _ordered(items)
             if ordered:
-                merged[code], starts[code] = ordered, _starts(ordered)
+                merged[code], index[code] = ordered, _steps(ordered)
             else:
                 merged.pop(code, None)
-                starts.pop(code, None)
-        return RuleBook(merged, starts)
+                index.pop(code, None)
+        return RuleBook(merged, index)
 
     def history(self, code: str) -> tuple[Interval, ...]:
         return self.by_code.get(code, ())
 
     def on(self, code: str, as_of: date) -> Interval | None:
         """The interval of `code` in force on `as_of`, or None."""
-        starts = self.starts.get(code)
-        if starts is None:
-            return None
-        at = bisect_right(starts, as_of) - 1
-        if at < 0:
-            return None
-        found = self.by_code[code][at]
-        return found if found.valid_to is None or as_of < found.valid_to else None
+        bounds, in_force = self.index.get(code, NO_STEPS)
+        return in_force[bisect_right(bounds, as_of)]
 
     def in_force(self, as_of: date) -> list[Interval]:
         """Every item in force on `as_of`, ordered by code."""
@@ -64,8 +57,25 @@ class RuleBook:
         return [i for i in found if i is not None]
 
 
-def _starts(history: tuple[Interval, ...]) -> tuple[date, ...]:
-    return tuple(i.valid_from for i in history)
+Steps = tuple[tuple[date, ...], tuple[Interval | None, ...]]
+NO_STEPS: Steps = ((), (None,))
+
+
+def _steps(history: tuple[Interval, ...]) -> Steps:
+    """Bounds b0 < b1 < ... and what is in force before b0, on [b0, b1), ...,
+    from the last bound on (None in a gap)."""
+    bounds: list[date] = []
+    in_force: list[Interval | None] = [None]
+    for interval in history:
+        if bounds and bounds[-1] == interval.valid_from:
+            in_force[-1] = interval  # starts the day the one before ends
+        else:
+            bounds.append(interval.valid_from)
+            in_force.append(interval)
+        if interval.valid_to is not None:
+            bounds.append(interval.valid_to)
+            in_force.append(None)
+    return tuple(bounds), tuple(in_force)
 
 
 def _ordered(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
