@@ -26,7 +26,12 @@ from service.api.items import ItemOut, split_ids
 from service.application import FeeSchedule
 from service.dependencies import os_user
 from service.documents import DocumentError, bundled_documents, read_document
-from service.masters import MasterFileError, is_master_file, read_master
+from service.masters import (
+    MasterFileError,
+    is_master_file,
+    read_master,
+    read_master_name,
+)
 from service.settings import Settings, SettingsError
 from service.tables import diff_csv, schedule_csv
 
@@ -94,6 +99,7 @@ def import_files(
     ] = None,
 ) -> None:
     """Record revision documents or master files; files already recorded are skipped."""
+    files = in_publication_order(files)
     schedule = open_schedule()
     try:
         with Progress(console=Console(stderr=True), transient=True) as progress:
@@ -107,6 +113,23 @@ def import_files(
                 progress.advance(task)
     finally:
         schedule.close()
+
+
+def in_publication_order(files: list[Path]) -> list[Path]:
+    """Master files reordered among themselves by publication date (the full
+    file before change files of its day), as they must be recorded; other
+    files keep their places. `kaitei import masters/*` lists s_2022… before
+    s_ALL…."""
+    masters = [f for f in files if is_master_file(f)]
+    try:
+        ordered = iter(sorted(masters, key=_publication))
+    except MasterFileError as error:
+        raise fail(str(error)) from None
+    return [next(ordered) if is_master_file(f) else f for f in files]
+
+
+def _publication(path: Path) -> tuple[date, bool]:
+    return read_master_name(path.name), not path.name.startswith("s_ALL")
 
 
 def import_master_file(

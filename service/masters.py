@@ -179,6 +179,17 @@ def _day(text: str) -> date:
     return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
 
 
+SHOWN_PROBLEMS = 10
+
+
+def _refused(name: str, problems: list[str]) -> str:
+    """The first problems in full and how many more: a file out of order can
+    refuse thousands of rows, and one message should still be readable."""
+    shown = "; ".join(problems[:SHOWN_PROBLEMS])
+    more = len(problems) - SHOWN_PROBLEMS
+    return f"{name}: {shown}" + (f"; and {more} more rows refused" if more > 0 else "")
+
+
 def master_revision(
     master: MasterFile, book: RuleBook, effective_from: date | None
 ) -> RevisionDraft:
@@ -209,7 +220,7 @@ def master_revision(
             "the file belongs to, or `published` for the file's publication date",
         )
     if problems:
-        raise MasterFileError(f"{master.name}: " + "; ".join(problems))
+        raise MasterFileError(_refused(master.name, problems))
     starts = [c.effective_from for c in changes if c.effective_from]
     kind = "全件" if master.full else "変更"
     return RevisionDraft(
@@ -255,7 +266,7 @@ def retractions(
         ]
         out.append((str(latest["revision_id"]), row.code, remaining))
     if problems:
-        raise MasterFileError(f"{master.name}: " + "; ".join(problems))
+        raise MasterFileError(_refused(master.name, problems))
     return out
 
 
