@@ -1,4 +1,4 @@
-"""`kaitei import` of real master files given in any order, as a shell glob lists them."""
+"""`kaitei import` of real master files in any order, as a shell glob lists them."""
 
 from __future__ import annotations
 
