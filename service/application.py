@@ -46,6 +46,7 @@ from service.masters import (
     is_master_file,
     master_revision,
     read_master_name,
+    retraction_reason,
     retractions,
 )
 from service.settings import startup_lock
@@ -295,15 +296,15 @@ class FeeSchedule(Application[UUID]):
             )
         draft = master_revision(master, self.rules(None), effective_from)
         retracted = retractions(master, list(imported.values()))
-        for revision_id, code, remaining in retracted:
+        for revision_id, codes, remaining in retracted:
             self.correct(
                 revision_id,
-                f"抹消 of {code} in {master.name}",
+                retraction_reason(master.name, codes),
                 master.name,
                 tuple(change_from_dict(c) for c in remaining),
                 recorded_by,
             )
-        if not draft.changes and not retracted:
+        if not draft.changes and not any(row.kind == "1" for row in master.rows):
             return None
         # A file of 抹消 rows only is still recorded, so importing it again is a no-op.
         return self.record_revision(draft, recorded_by)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 from collections.abc import Iterable
@@ -239,12 +240,16 @@ class _UndatedError(Exception):
 
 def retractions(
     master: MasterFile, recorded: list[dict[str, object]]
-) -> list[tuple[str, str, list[dict[str, object]]]]:
-    """For each 抹消 row, the earlier master revision that published the code, and
-    what that revision says without it: (revision id, code, remaining changes).
+) -> list[tuple[str, list[str], list[dict[str, object]]]]:
+    """For each earlier master revision that published codes this file's 抹消 rows
+    retract: (revision id, those codes, what the revision says without them).
 
-    `recorded` are the view's revision rows of master files, oldest first."""
-    out: list[tuple[str, str, list[dict[str, object]]]] = []
+    One entry per revision, so two retractions of one file's codes both hold. A
+    code this file already retracted (its corrections were recorded, the file
+    itself not: the process stopped between the saves) is skipped, so the file
+    can be imported again. `recorded` are the view's revision rows of master
+    files, oldest first."""
+    out: dict[str, tuple[list[str], list[dict[str, object]]]] = {}
     problems = []
     for row in (r for r in master.rows if r.kind == "1"):
         publishing = [
@@ -253,21 +258,38 @@ def retractions(
             if any(c["code"] == row.code for c in r["changes"])  # type: ignore[attr-defined]
         ]
         if not publishing:
-            problems.append(
-                f"line {row.line} ({row.code}): 抹消 of a code no imported master "
-                "file published"
-            )
+            if not _retracted_by(master.name, row.code, recorded):
+                problems.append(
+                    f"line {row.line} ({row.code}): 抹消 of a code no imported "
+                    "master file published"
+                )
             continue
         latest = publishing[-1]
-        remaining = [
-            c
-            for c in latest["changes"]  # type: ignore[attr-defined]
-            if c["code"] != row.code
-        ]
-        out.append((str(latest["revision_id"]), row.code, remaining))
+        codes, remaining = out.setdefault(
+            str(latest["revision_id"]),
+            ([], list(latest["changes"])),  # type: ignore[call-overload]
+        )
+        codes.append(row.code)
+        remaining[:] = [c for c in remaining if c["code"] != row.code]
     if problems:
         raise MasterFileError(_refused(master.name, problems))
-    return out
+    return [(rid, codes, remaining) for rid, (codes, remaining) in out.items()]
+
+
+def retraction_reason(name: str, codes: list[str]) -> str:
+    return f"抹消 of {', '.join(codes)} in {name}"
+
+
+def _retracted_by(name: str, code: str, recorded: list[dict[str, object]]) -> bool:
+    """Whether a correction recorded from file `name` retracted `code`."""
+    for revision in recorded:
+        for correction in json.loads(str(revision.get("corrections") or "[]")):
+            said = correction["reason"]
+            if correction["source"] == name and said.startswith("抹消 of "):
+                codes = said.removeprefix("抹消 of ").rsplit(" in ", 1)[0]
+                if code in codes.split(", "):
+                    return True
+    return False
 
 
 def _changes_of(

@@ -166,6 +166,56 @@ def test_a_retraction_row_corrects_the_file_that_published_the_code(
     )
 
 
+def test_two_retractions_of_codes_one_file_published_both_hold(
+    seeded: TestClient,
+) -> None:
+    published = csv_file(
+        new("111014210", "初診料（情報通信機器）", "251.00", "20240601"),
+        new("112024210", "再診料（情報通信機器）", "75.00", "20240601"),
+        new("112011010", "外来管理加算", "52.00", "20240601"),
+    )
+    send(seeded, "s_20240301.csv", published)
+
+    retracted = send(
+        seeded,
+        "s_20240315.csv",
+        csv_file(row("1", "111014210"), row("1", "112024210")),
+    )
+
+    june = {"as_of": "2024-06-01"}
+    assert retracted.status_code == 201, retracted.text
+    assert seeded.get("/items/111014210", params=june).status_code == 404
+    assert seeded.get("/items/112024210", params=june).status_code == 404
+    assert seeded.get("/items/112011010", params=june).json()["value"] == 52
+    changes = seeded.get("/revisions/s_20240301.csv").json()["changes"]
+    assert [c["code"] for c in changes] == ["112011010"]
+
+
+def test_a_file_whose_retractions_were_recorded_but_not_the_file_imports_again(
+    seeded: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published = csv_file(
+        new("111014210", "初診料（情報通信機器）", "251.00", "20240601")
+    )
+    send(seeded, "s_20240301.csv", published)
+    retraction = csv_file(row("1", "111014210"))
+    schedule = seeded.app.state.schedule
+
+    def crash(*_: object) -> None:
+        raise RuntimeError("the process died after the corrections")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(schedule, "record_revision", crash)
+        with pytest.raises(RuntimeError):
+            send(seeded, "s_20240315.csv", retraction)
+    again = send(seeded, "s_20240315.csv", retraction)
+
+    assert again.status_code == 201, again.text
+    assert seeded.get("/revisions/s_20240315.csv").status_code == 200
+    corrections = seeded.get("/revisions/s_20240301.csv").json()["corrections"]
+    assert len(corrections) == 1  # not corrected a second time
+
+
 def test_a_retraction_of_a_code_never_published_is_refused(seeded: TestClient) -> None:
     response = send(seeded, "s_20240301.csv", csv_file(row("1", "111999999")))
 
