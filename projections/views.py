@@ -148,6 +148,11 @@ class ScheduleView(TrackingRecorder, ABC):
     def intervals(self, code: str, known_at: datetime | None) -> list[Interval]: ...
 
     @abstractmethod
+    def interval_records(self) -> list[tuple[str, str | None, Interval]]:
+        """Every interval row ever written, with its record span: (recorded_from,
+        recorded_to or None while current, interval)."""
+
+    @abstractmethod
     def intervals_of(
         self, codes: Sequence[str] | None, known_at: datetime | None
     ) -> list[Interval]:
@@ -535,6 +540,14 @@ class SQLScheduleView(ScheduleView):
         return [
             {**dict(r), "fact": fact_from_row(r), "change": json.loads(r["change"])}
             for r in rows
+        ]
+
+    def interval_records(self) -> list[tuple[str, str | None, Interval]]:
+        rows = self._rows(
+            f"SELECT {COLUMNS}, recorded_from, recorded_to FROM {{intervals}}"
+        )
+        return [
+            (r["recorded_from"], r["recorded_to"], interval_from_row(r)) for r in rows
         ]
 
     def intervals_of(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -445,10 +445,11 @@ class FeeSchedule(Application[UUID]):
         if start > end:
             raise QueryRefusedError("from", f"from {start} is after to {end}")
         book = self.rules(None, known_at, scenario)
+        recorded = BooksAsRecorded(self.view.interval_records())
         for row in self.view.claims_between(start, end):
             claim = _stored_claim(row)
-            codes = sorted({line.code for line in claim.lines})
-            then = self.rules(codes, from_instant(row["recorded_at"]))
+            codes = {line.code for line in claim.lines}
+            then = recorded.at(codes, row["recorded_at"])
             yield Replayed(price_claim(claim, then), price_claim(claim, book))
 
     def history(self, code: str) -> list[dict[str, Any]]:
@@ -508,6 +509,27 @@ class FeeSchedule(Application[UUID]):
         except AggregateNotFoundError:
             return None
         return item
+
+
+class BooksAsRecorded:
+    """Rule books as recorded at any instant, from every interval row held in
+    memory: replaying many stored claims, each against the rules recorded when it
+    was stored, without a query per claim. The same rows as
+    `view.intervals_of(codes, known_at)`: recorded_from <= at < recorded_to."""
+
+    def __init__(self, records: Iterable[tuple[str, str | None, Interval]]) -> None:
+        self.by_code: dict[str, list[tuple[str, str | None, Interval]]] = {}
+        for record in records:
+            self.by_code.setdefault(record[2].state.code, []).append(record)
+
+    def at(self, codes: Iterable[str], moment: str) -> RuleBook:
+        """The histories of `codes` as recorded at `moment` (an instant's text)."""
+        return RuleBook.of(
+            interval
+            for code in codes
+            for start, end, interval in self.by_code.get(code, ())
+            if start <= moment and (end is None or end > moment)
+        )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ from domain.errors import (
     RevisionConflictError,
     RevisionStatusError,
 )
-from service.application import FeeSchedule
+from domain.rulebook import RuleBook
+from projections.rows import instant
+from service.application import BooksAsRecorded, FeeSchedule
 from service.settings import Settings
 from tests.builders import draft, introduce, revise
 
@@ -265,3 +267,22 @@ def test_a_read_model_of_an_older_schema_is_rebuilt_from_the_events(
         assert [f.revision for f in second.view.facts("A001")] == ["base", "r6"]
     finally:
         second.close()
+
+
+def test_books_as_recorded_in_memory_equal_the_views_answer(
+    schedule: FeeSchedule,
+) -> None:
+    moments = [datetime.now(UTC)]
+    with_a001(schedule)
+    moments.append(datetime.now(UTC))
+    schedule.record_revision(draft("r6", date(2024, 6, 1), revise("A001", 75)), "me")
+    moments.append(datetime.now(UTC))
+    schedule.record_revision(draft("r4", date(2022, 4, 1), revise("A001", 74)), "me")
+    moments.append(datetime.now(UTC))
+    recorded = BooksAsRecorded(schedule.view.interval_records())
+
+    for moment in moments:
+        in_memory = recorded.at({"A001", "B000"}, instant(moment))
+        queried = RuleBook.of(schedule.view.intervals_of(["A001", "B000"], moment))
+        assert in_memory == queried
+    assert len(recorded.at({"A001"}, instant(moments[-1])).history("A001")) == 3
