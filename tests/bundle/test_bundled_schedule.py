@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,6 +12,7 @@ import pytest
 from domain.errors import ItemNotFoundError
 from service.application import FeeSchedule
 from service.documents import bundled_documents, read_document
+from tests.servers import kaitei_serve
 
 SAIISHIN, MEAL, FUTAN = "112007410", "197000110", "futan.shokuji.ippan"
 
@@ -95,36 +91,12 @@ def test_every_bundled_change_cites_its_evidence() -> None:
         assert draft.source
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served(database_url: str) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "KAITEI_DATABASE_URL": database_url}
-    env.pop("KAITEI_LOAD_BUNDLED", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        cwd=Path(__file__).parent,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with kaitei_serve(
+        database_url, {"KAITEI_LOAD_BUNDLED": "1"}, Path(__file__).parent
+    ) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_a_fresh_serve_answers_from_the_bundle(served: str) -> None:

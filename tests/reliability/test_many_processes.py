@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -15,8 +14,8 @@ import pytest
 from service.application import FeeSchedule
 from service.settings import Settings
 from tests.builders import BASELINE, draft, introduce
-from tests.bundle.test_bundled_schedule import free_port
 from tests.conftest import postgres_schema
+from tests.servers import kaitei_serve
 
 WRITER = r"""
 import json, sys
@@ -100,38 +99,14 @@ def test_concurrent_writer_processes_lose_nothing(postgres_url: str) -> None:
         app.close()
 
 
-def serve(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "KAITEI_DATABASE_URL": url, "KAITEI_LOAD_BUNDLED": "0"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def wait_healthy(base: str) -> None:
-    for _ in range(200):
-        try:
-            if httpx.get(f"{base}/health").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"{base} never answered /health")
-
-
 def test_a_revision_written_through_one_server_is_read_through_another(
     postgres_url: str,
 ) -> None:
-    ports = free_port(), free_port()
-    while ports[1] == ports[0]:  # the OS may hand out a just-closed port again
-        ports = ports[0], free_port()
-    servers = [serve(postgres_url, port) for port in ports]
-    first, second = (f"http://127.0.0.1:{p}" for p in ports)
-    try:
-        wait_healthy(first)
-        wait_healthy(second)
-
+    no_bundle = {"KAITEI_LOAD_BUNDLED": "0"}
+    with (
+        kaitei_serve(postgres_url, no_bundle) as first,
+        kaitei_serve(postgres_url, no_bundle) as second,
+    ):
         written = httpx.post(f"{first}/revisions", json=BASELINE)
         started = time.perf_counter()
         read = httpx.get(f"{second}/items/A001", params={"as_of": "2024-01-01"})
@@ -141,7 +116,3 @@ def test_a_revision_written_through_one_server_is_read_through_another(
         assert read.json()["value"] == 73, read.text
         assert elapsed < 1.0, f"{elapsed:.2f} s"
         assert httpx.get(f"{second}/audit/verify").json() == {"ok": True, "events": 2}
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
