@@ -24,9 +24,21 @@ import numpy.typing as npt
 from domain.claims import Claim, ClaimLine, price_claim
 from domain.rulebook import RuleBook
 from domain.timeline import Interval
+from service.code_table import CodeTable
+from service.columns import (
+    Windows,
+    claim_cuts,
+    find,
+    first_index,
+    gather,
+    key,
+    rows_for,
+    running_quantity,
+    spans,
+    sums,
+)
 
 I64 = npt.NDArray[np.int64]
-UNIX_EPOCH = date(1970, 1, 1).toordinal()
 OPEN_END = np.iinfo(np.int64).max
 UNITS = {"point": 0, "yen": 1}
 REASONS = (
@@ -142,7 +154,7 @@ class BulkPricer:
         # where each interval's rules start in the flattened tables, and how many
         everyone = np.arange(len(ivs))
         self.spans = {
-            name: _spans(table[:, 0], everyone)
+            name: spans(table[:, 0], everyone)
             for name, table in (
                 ("bases", self.bases),
                 ("exclusions", self.exclusions),
@@ -165,7 +177,7 @@ class BulkPricer:
         )
         self.influences[self.exclusions[:, 0]] = True
         # each code's intervals: where they start in the arrays, and how many
-        self.code_first, self.code_count = _spans(self.iv_code, np.arange(size - 1))
+        self.code_first, self.code_count = spans(self.iv_code, np.arange(size - 1))
         self.max_count = int(self.code_count.max()) if self.codes else 0
         self._code_array = np.array(self.codes, dtype=np.str_)
         self._table = CodeTable(self._code_array)
@@ -177,7 +189,7 @@ class BulkPricer:
         part per core, priced in threads (numpy releases the GIL) and joined."""
         n = len(lines.day)
         workers = min(workers or os.cpu_count() or 1, max(1, n // min_part))
-        cuts = _claim_cuts(lines.claim, workers)
+        cuts = claim_cuts(lines.claim, workers)
         if len(cuts) <= 2:
             return self._price_part(lines)
         parts = [lines.part(lo, hi) for lo, hi in itertools.pairwise(cuts)]
@@ -225,8 +237,8 @@ class BulkPricer:
         ok[baseless] = False
         interval = np.where(found, iv_safe, -1)
         amount = np.where(ok, self.iv_cents[iv_safe] * lines.quantity, 0)
-        points = _sums(lines.claim, np.where(ok & (unit == 0), amount, 0), claims)
-        yen = _sums(lines.claim, np.where(ok & (unit == 1), amount, 0), claims)
+        points = sums(lines.claim, np.where(ok & (unit == 0), amount, 0), claims)
+        yen = sums(lines.claim, np.where(ok & (unit == 1), amount, 0), claims)
         # 4. the suspect claims, line by line
         starts = np.searchsorted(lines.claim, np.arange(claims + 1))
         for c in np.flatnonzero(suspect).tolist():
@@ -283,15 +295,15 @@ class BulkPricer:
         if not len(idx):
             return suspect, baseless
         c, k, d = lines.claim[idx], code[idx], lines.day[idx]
-        windows = _Windows(d)
+        windows = Windows(d)
         # Add-ons: a base line earlier in the claim, the same day.
-        pair, rule = _rows_for(iv[idx], *self.spans["bases"])
+        pair, rule = rows_for(iv[idx], *self.spans["bases"])
         if len(pair):
             base = self.bases[rule, 1]
             sub = np.flatnonzero(self.is_base[k])
-            keys, first = _first_index(_key(c[sub], k[sub], d[sub]), idx[sub])
-            found, at = _find(keys, _key(c[pair], base, d[pair]))
-            earlier = found & (_gather(first, at, found) < idx[pair])
+            keys, first = first_index(key(c[sub], k[sub], d[sub]), idx[sub])
+            found, at = find(keys, key(c[pair], base, d[pair]))
+            earlier = found & (gather(first, at, found) < idx[pair])
             # an add-on is fine when any one of its bases came earlier that day
             fine = np.zeros(len(idx), dtype=bool)
             fine[pair[earlier]] = True
@@ -302,7 +314,7 @@ class BulkPricer:
             baseless = idx[flagged[quiet]]
             suspect[c[flagged[~quiet]]] = True
         # Exclusions: another line of the partner code in the same day/month.
-        pair, rule = _rows_for(iv[idx], *self.spans["exclusions"])
+        pair, rule = rows_for(iv[idx], *self.spans["exclusions"])
         if len(pair):
             sub = np.flatnonzero(self.is_partner[k])
             for scope in (0, 2):
@@ -312,13 +324,13 @@ class BulkPricer:
                 line, partner = pair[chosen], self.exclusions[rule[chosen], 1]
                 w = windows[scope]
                 keys, counts = np.unique(
-                    _key(c[sub], k[sub], w[sub]), return_counts=True
+                    key(c[sub], k[sub], w[sub]), return_counts=True
                 )
-                found, at = _find(keys, _key(c[line], partner, w[line]))
-                n = _gather(counts, at, found) - (partner == k[line])
+                found, at = find(keys, key(c[line], partner, w[line]))
+                n = gather(counts, at, found) - (partner == k[line])
                 suspect[c[line][n > 0]] = True
         # Limits: quantity so far in the window, this line included.
-        pair, rule = _rows_for(iv[idx], *self.spans["limits"])
+        pair, rule = rows_for(iv[idx], *self.spans["limits"])
         if len(pair):
             sub = np.flatnonzero(self.is_limited[k])
             position = np.full(len(idx), -1, np.int64)
@@ -329,59 +341,11 @@ class BulkPricer:
                 if not chosen.any():
                     continue
                 w = windows[period]
-                so_far = _running_quantity(_key(c[sub], k[sub], w[sub]), quantity)
+                so_far = running_quantity(key(c[sub], k[sub], w[sub]), quantity)
                 line = pair[chosen]
                 over = so_far[position[line]] > self.limits[rule[chosen], 2]
                 suspect[c[line][over]] = True
         return suspect, baseless
-
-
-class _Windows:
-    """Each line's day, week, month and claim window, computed when first asked."""
-
-    def __init__(self, day: I64) -> None:
-        self.day = day
-        self.computed: dict[int, I64] = {0: day}
-
-    def __getitem__(self, period: int) -> I64:
-        if period not in self.computed:
-            self.computed[period] = self._compute(period)
-        return self.computed[period]
-
-    def _compute(self, period: int) -> I64:
-        if period == 1:
-            return self.day // 7  # toordinal() // 7 starts each block on a Sunday
-        if period == 3:
-            return np.zeros_like(self.day)
-        return _months(self.day)
-
-
-def _months(day: I64) -> I64:
-    """Months since 1970 of each day ordinal: a table over the days' span when
-    it is shorter than the column, so each line costs one gather."""
-    if not len(day):
-        return np.zeros(0, np.int64)
-    lo, hi = int(day.min()), int(day.max())
-    small = hi - lo < len(day)
-    span = np.arange(lo, hi + 1) if small else day
-    months = (span - UNIX_EPOCH).astype("datetime64[D]").astype("datetime64[M]")
-    as_int = months.astype(np.int64)
-    return as_int[day - lo] if small else as_int
-
-
-def _claim_cuts(claim: I64, parts: int) -> list[int]:
-    """Line positions cutting the lines into about `parts` runs of whole claims."""
-    n = len(claim)
-    if parts <= 1 or not n:
-        return [0, n]
-    wanted = claim[[n * k // parts for k in range(1, parts)]]
-    inner = np.searchsorted(claim, wanted).tolist()
-    return sorted({0, *(c for c in inner if 0 < c < n), n})
-
-
-def _sums(claim: I64, cents: I64, claims: int) -> I64:
-    """Per-claim sums; exact, as every sum of cents stays below 2^53."""
-    return np.rint(np.bincount(claim, weights=cents, minlength=claims)).astype(np.int64)
 
 
 def _claim(lines: Lines, lo: int, hi: int, claim_id: str) -> Claim:
@@ -404,131 +368,3 @@ def _cents(value: Decimal) -> int:
     if cents != cents.to_integral_value():
         raise ValueError(f"value {value} has more than 2 decimals")
     return int(cents)
-
-
-def _key(claim: I64, code: I64, window: I64) -> I64:
-    """(claim, code, window) as one sortable integer (claims < 2^21, codes < 2^21)."""
-    return (claim << 42) + ((code + 1) << 21) + (window % (1 << 21))
-
-
-def _find(keys: I64, probe: I64) -> tuple[npt.NDArray[np.bool_], I64]:
-    """Whether each probe is among the sorted unique keys, and where."""
-    if not len(keys):
-        return np.zeros(len(probe), dtype=bool), np.zeros(len(probe), np.int64)
-    at = np.minimum(np.searchsorted(keys, probe), len(keys) - 1)
-    return keys[at] == probe, at
-
-
-def _hash(codes: npt.NDArray[np.str_]) -> npt.NDArray[np.uint64]:
-    """A hash of each string: the low byte of each character, eight to a word,
-    words combined by a polynomial (wrapping uint64). Trailing padding adds
-    nothing, so a code hashes alike in arrays of any width. Lossy for non-ASCII
-    text, which is fine: every match is confirmed by comparing the strings."""
-    width = codes.dtype.itemsize // 4
-    if width == 0:
-        return np.zeros(len(codes), np.uint64)
-    words = -(-width // 8)
-    low = np.zeros((len(codes), words * 8), np.uint8)
-    low[:, :width] = codes.view(np.uint32).reshape(len(codes), width)
-    packed = low.view(np.uint64)
-    hashed = packed[:, 0].copy()
-    with np.errstate(over="ignore"):
-        for n in range(1, words):
-            hashed += packed[:, n] * (np.uint64(1_000_003) ** np.uint64(n))
-    return hashed
-
-
-class CodeTable:
-    """An open-addressing hash table of the book's codes, probed column-wise:
-    most lines find their code in one gather; every match is confirmed by
-    comparing the strings, so a hash collision can never price a wrong code."""
-
-    MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: top bits
-
-    def __init__(self, codes: npt.NDArray[np.str_]) -> None:
-        self.codes = codes
-        hashes = _hash(codes) if len(codes) else np.zeros(0, np.uint64)
-        # equal hashes for two codes would hide one of them: fall back to a dict
-        self.usable = len(np.unique(hashes)) == len(hashes)
-        self.bits = max(4, (4 * len(codes)).bit_length())
-        self.ids = np.full(1 << self.bits, -1, np.int64)
-        self.hashes = np.zeros(1 << self.bits, np.uint64)
-        self.probes = 1
-        mask = (1 << self.bits) - 1
-        for n, slot in enumerate(self._slots(hashes).tolist()):
-            probes = 1
-            while self.ids[slot] >= 0:
-                slot, probes = (slot + 1) & mask, probes + 1
-            self.ids[slot], self.hashes[slot] = n, hashes[n]
-            self.probes = max(self.probes, probes)
-
-    def _slots(self, hashes: npt.NDArray[np.uint64]) -> I64:
-        with np.errstate(over="ignore"):
-            top = (hashes * self.MULTIPLIER) >> np.uint64(64 - self.bits)
-        return top.astype(np.int64)
-
-    def find(self, codes: npt.NDArray[np.str_]) -> I64:
-        """Each code's index in the table's codes, -1 when absent."""
-        hashed = _hash(codes)
-        slot = self._slots(hashed)
-        out = np.full(len(codes), -1, np.int64)
-        todo = np.arange(len(codes))
-        mask = (1 << self.bits) - 1
-        for _ in range(self.probes):
-            candidate = self.ids[slot]
-            occupied = candidate >= 0
-            hit = occupied & (self.hashes[slot] == hashed)
-            out[todo[hit]] = candidate[hit]
-            more = occupied & ~hit
-            if not more.any():
-                break
-            todo, hashed, slot = todo[more], hashed[more], (slot[more] + 1) & mask
-        confirmed = self.codes[np.maximum(out, 0)] == codes
-        return np.where(confirmed, out, -1)
-
-
-def _gather(values: I64, at: I64, found: npt.NDArray[np.bool_]) -> I64:
-    """values[at] where found, 0 elsewhere (also when values is empty)."""
-    if not len(values):
-        return np.zeros(len(at), np.int64)
-    return np.where(found, values[at], 0)
-
-
-def _first_index(keys: I64, idx: I64) -> tuple[I64, I64]:
-    """Sorted unique keys and the first (smallest) line index of each."""
-    order = np.lexsort((idx, keys))
-    unique, first = np.unique(keys[order], return_index=True)
-    return unique, idx[order][first]
-
-
-def _running_quantity(keys: I64, quantity: I64) -> I64:
-    """For each line, the quantity of its key group up to and including it."""
-    order = np.lexsort((np.arange(len(keys)), keys))
-    q = quantity[order]
-    total = np.cumsum(q)
-    sorted_keys = keys[order]
-    group_start = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
-    base = np.maximum.accumulate(np.where(group_start, total - q, 0))
-    out = np.empty_like(total)
-    out[order] = total - base
-    return out
-
-
-def _spans(rule_iv: I64, intervals: I64) -> tuple[I64, I64]:
-    lo = np.searchsorted(rule_iv, intervals, side="left")
-    return lo, np.searchsorted(rule_iv, intervals, side="right") - lo
-
-
-def _rows_for(line_iv: I64, lo_of: I64, count_of: I64) -> tuple[I64, I64]:
-    """Every (line position, rule row) pair where the rule is one of the line's
-    interval's (rules are flattened interval by interval)."""
-    if not len(lo_of):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    count = count_of[line_iv]
-    has = np.flatnonzero(count)
-    if not len(has):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    reps = count[has]
-    line = np.repeat(has, reps)
-    offsets = np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
-    return line.astype(np.int64), (np.repeat(lo_of[line_iv[has]], reps) + offsets)
