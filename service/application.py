@@ -33,11 +33,8 @@ from domain.rulebook import RuleBook
 from domain.timeline import Fact, Interval, intervals
 from projections.rows import from_instant
 from projections.schedule import ScheduleProjection, catch_up
-from projections.views import (
-    PostgresScheduleView,
-    ScheduleView,
-    SQLiteScheduleView,
-)
+from projections.stores import PostgresScheduleView, SQLiteScheduleView
+from projections.views import ScheduleView
 from service import transcodings
 from service.api.history import diff, history_entries, within
 from service.masters import (
