@@ -22,13 +22,7 @@ class RecordsSQL(SQLViewBase):
             "position": tracking.notification_id,
         }
         with self._cursor(commit=True) as c:
-            c.execute(
-                self._sql(
-                    f"INSERT INTO {{revisions}} ({', '.join(row)}) VALUES "
-                    f"({', '.join('?' * len(row))})"
-                ),
-                tuple(row.values()),
-            )
+            self._insert_rows(c, "revisions", tuple(row), [tuple(row.values())])
             self._track(c, tracking)
 
     def correct_revision(
@@ -117,13 +111,7 @@ class RecordsSQL(SQLViewBase):
     def record_claim(self, row: dict[str, Any], tracking: Tracking) -> None:
         row = {**row, "position": tracking.notification_id}
         with self._cursor(commit=True) as c:
-            c.execute(
-                self._sql(
-                    f"INSERT INTO {{claims}} ({', '.join(row)}) VALUES "
-                    f"({', '.join('?' * len(row))})"
-                ),
-                tuple(row.values()),
-            )
+            self._insert_rows(c, "claims", tuple(row), [tuple(row.values())])
             self._track(c, tracking)
 
     def claims_between(
