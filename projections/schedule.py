@@ -64,7 +64,7 @@ class ScheduleProjection(Projection[ScheduleView]):
         """Events in log order; each run of item changes goes in one step."""
         run: list[tuple[ItemEvent, Tracking]] = []
         for event, tracking in pairs:
-            if isinstance(event, FeeItem.Introduced | FeeItem.ItemChanged):
+            if isinstance(event, ItemEvent):
                 run.append((event, tracking))
                 continue
             if run:

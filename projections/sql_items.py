@@ -38,23 +38,18 @@ class ItemsSQL(SQLViewBase):
         """Many changes in few statements: the facts inserted many rows at a
         time, the intervals advanced step by step in memory (the rows written
         are those one statement per step would write)."""
+        moments = [instant(step.recorded_at) for step in steps]
         with self._cursor(commit=True) as c:
             facts = [
-                (
-                    step.position,
-                    0,
-                    step.fact.change.code,
-                    *fact_row(step.fact),
-                    instant(step.recorded_at),
-                )
-                for step in steps
+                _fact_values(step.position, 0, step.fact, moment)
+                for step, moment in zip(steps, moments, strict=True)
             ]
             self._insert_rows(c, "facts", FACT_COLUMNS, facts)
             self._advance_intervals(
                 c,
                 [
-                    (step.fact.change.code, step.intervals, instant(step.recorded_at))
-                    for step in steps
+                    (step.fact.change.code, step.intervals, moment)
+                    for step, moment in zip(steps, moments, strict=True)
                 ],
             )
             self._track(c, last)
@@ -90,8 +85,16 @@ class ItemsSQL(SQLViewBase):
                 ),
                 (moment, code, revision),
             )
-            for ordinal, fact in enumerate(facts):
-                self._insert_fact(c, tracking.notification_id, ordinal, fact, moment)
+            position = tracking.notification_id
+            self._insert_rows(
+                c,
+                "facts",
+                FACT_COLUMNS,
+                [
+                    _fact_values(position, n, fact, moment)
+                    for n, fact in enumerate(facts)
+                ],
+            )
             c.execute(
                 self._sql(
                     "INSERT INTO {retractions} (position, code, revision, reason) "
@@ -101,12 +104,6 @@ class ItemsSQL(SQLViewBase):
             )
             self._advance_intervals(c, [(code, intervals, moment)])
             self._track(c, tracking)
-
-    def _insert_fact(
-        self, c: Cursor, position: int, ordinal: int, fact: Fact, moment: str
-    ) -> None:
-        row = (position, ordinal, fact.change.code, *fact_row(fact), moment)
-        self._insert_rows(c, "facts", FACT_COLUMNS, [row])
 
     def _advance_intervals(
         self, c: Cursor, steps: Sequence[tuple[str, Sequence[Interval], str]]
@@ -239,3 +236,10 @@ class ItemsSQL(SQLViewBase):
             (day, day, *params),
         )
         return [interval_from_row(r) for r in rows]
+
+
+def _fact_values(
+    position: int, ordinal: int, fact: Fact, moment: str
+) -> tuple[Any, ...]:
+    """A facts row, in FACT_COLUMNS order."""
+    return (position, ordinal, fact.change.code, *fact_row(fact), moment)

@@ -439,8 +439,7 @@ class FeeSchedule(Application[UUID]):
     ) -> Iterator[Replayed]:
         """Reprice every stored claim with a line in [start, end]: each against
         what it was billed and against the rules recorded when it was stored."""
-        if start > end:
-            raise QueryRefusedError("from", f"from {start} is after to {end}")
+        _refuse_backwards(start, end)
         book = self.rules(None, known_at, scenario)
         recorded = BooksAsRecorded(self.view.interval_records())
         for row in self.view.claims_between(start, end):
@@ -459,8 +458,7 @@ class FeeSchedule(Application[UUID]):
 
     def changes(self, start: date, end: date) -> list[dict[str, Any]]:
         """Every change effective in [start, end], by date then code."""
-        if start > end:
-            raise QueryRefusedError("from", f"from {start} is after to {end}")
+        _refuse_backwards(start, end)
         self.catch_up()
         grouped: dict[str, list[dict[str, Any]]] = {}
         for row in self.view.fact_rows(codes_between=(start, end)):
@@ -483,8 +481,7 @@ class FeeSchedule(Application[UUID]):
         scenario: Sequence[str] = (),
     ) -> dict[str, Any]:
         """What was added, abolished and changed between two dates."""
-        if start > end:
-            raise QueryRefusedError("from", f"from {start} is after to {end}")
+        _refuse_backwards(start, end)
         book = self.rules(None, known_at, scenario)
         return diff(book.in_force(start), book.in_force(end))
 
@@ -540,6 +537,12 @@ class Replayed:
     def matched(self) -> bool:
         billed = self.now.billed_points
         return billed is None or billed == self.now.total_points
+
+
+def _refuse_backwards(start: date, end: date) -> None:
+    """A window [start, end] must not end before it starts."""
+    if start > end:
+        raise QueryRefusedError("from", f"from {start} is after to {end}")
 
 
 def _stored_claim(row: dict[str, Any]) -> Claim:

@@ -26,6 +26,7 @@ from domain.rulebook import RuleBook
 from domain.timeline import Interval
 from service.code_table import CodeTable
 from service.columns import (
+    I64,
     Windows,
     claim_cuts,
     find,
@@ -38,7 +39,6 @@ from service.columns import (
     sums,
 )
 
-I64 = npt.NDArray[np.int64]
 OPEN_END = np.iinfo(np.int64).max
 UNITS = {"point": 0, "yen": 1}
 REASONS = (
@@ -232,7 +232,7 @@ class BulkPricer:
         ok = reason == 0
         # 3. rules between lines, assuming none of them rejects a line; an add-on
         # without its base is rejected here when no other rule looks at its code
-        suspect, baseless = self._between(lines, code, iv_safe, ok)
+        suspect, baseless = self._between(lines, claims, code, iv_safe, ok)
         reason[baseless] = REASON_CODE["missing_base"]
         ok[baseless] = False
         interval = np.where(found, iv_safe, -1)
@@ -279,7 +279,12 @@ class BulkPricer:
         return lo - 1, lo > first
 
     def _between(
-        self, lines: Lines, code: I64, iv: I64, ok: npt.NDArray[np.bool_]
+        self,
+        lines: Lines,
+        claims: int,
+        code: I64,
+        iv: I64,
+        ok: npt.NDArray[np.bool_],
     ) -> tuple[npt.NDArray[np.bool_], I64]:
         """Claims to price line by line, and the lines rejected for a missing base.
 
@@ -288,7 +293,6 @@ class BulkPricer:
         certain; a flagged add-on whose code no rule looks at (no base, partner
         or limit names it, it excludes nothing) changes no other verdict, so its
         rejection is exact. Any other flag makes its claim suspect."""
-        claims = int(lines.claim.max()) + 1 if len(lines.day) else 0
         suspect = np.zeros(claims, dtype=bool)
         baseless = np.zeros(0, np.int64)
         idx = np.flatnonzero(ok)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-I64 = npt.NDArray[np.int64]
+from service.columns import I64
 
 
 def column_hash(codes: npt.NDArray[np.str_]) -> npt.NDArray[np.uint64]:
