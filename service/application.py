@@ -441,8 +441,9 @@ class FeeSchedule(Application[UUID]):
         what it was billed and against the rules recorded when it was stored."""
         _refuse_backwards(start, end)
         book = self.rules(None, known_at, scenario)
-        recorded = BooksAsRecorded(self.view.interval_records())
+        recorded: BooksAsRecorded | None = None  # read with the first claim
         for row in self.view.claims_between(start, end):
+            recorded = recorded or BooksAsRecorded(self.view.interval_records())
             claim = _stored_claim(row)
             codes = {line.code for line in claim.lines}
             then = recorded.at(codes, row["recorded_at"])
