@@ -27,7 +27,7 @@ import httpx
 
 from domain.changes import Change
 from service.application import FeeSchedule, RevisionDraft
-from service.settings import Settings
+from service.store import eventsourcing_env
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 DATES = (date(2019, 1, 1), date(2021, 5, 1), date(2023, 1, 1), date(2025, 1, 1))
@@ -123,7 +123,7 @@ def main() -> None:
             if args.store == "sqlite"
             else f"{POSTGRES}?schema=bench_{uuid4().hex[:8]}"
         )
-        schedule = FeeSchedule(Settings(database_url=url).eventsourcing_env())
+        schedule = FeeSchedule(eventsourcing_env(url))
         started = time.perf_counter()
         codes = fill(schedule, args.items)
         print(

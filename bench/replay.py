@@ -25,8 +25,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from service.application import FeeSchedule
-from service.documents import bundled_documents, read_document
-from service.settings import Settings
+from service.importers.documents import bundled_documents, read_document
+from service.store import eventsourcing_env
 
 FIRST, DAYS = date(2022, 4, 1), 900
 
@@ -38,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="kaitei-replay-"))
     url = f"sqlite:///{tmp / 'k.sqlite3'}"
-    schedule = FeeSchedule(Settings(database_url=url).eventsourcing_env())
+    schedule = FeeSchedule(eventsourcing_env(url))
     for path in bundled_documents():
         schedule.record_revision(read_document(path), "bench")
     codes = sorted({i.state.code for i in schedule.schedule(date(2024, 6, 1), None)})

@@ -36,12 +36,13 @@ import httpx
 import numpy as np
 import psycopg
 
+from domain.billing import price_claim
 from domain.changes import Change
-from domain.claims import Claim, ClaimLine, price_claim
+from domain.claims import Claim, ClaimLine
 from domain.rules import Exclusion, Limit
 from service.application import FeeSchedule, RevisionDraft
-from service.bulk import BulkPricer, Lines
-from service.settings import Settings
+from service.pricing.bulk import BulkPricer, Lines
+from service.store import eventsourcing_env
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 START, YEARS = date(2005, 4, 1), 20
@@ -236,7 +237,7 @@ def main() -> None:
         if args.store == "sqlite"
         else f"{POSTGRES}?schema={schema}"
     )
-    app = FeeSchedule(Settings(database_url=url).eventsourcing_env())
+    app = FeeSchedule(eventsourcing_env(url))
     seconds = load_kaitei(app, data)
     events = app.position()
     t = time.perf_counter()

@@ -1,19 +1,22 @@
-"""One change a revision makes to one item (introduce, revise, abolish, ...)."""
+"""One change a revision makes to one item (introduce, revise, abolish, ...), and
+how every item field reads as JSON-ready data: written once, used by events,
+rows, answers and CSV alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 
 from domain.rules import Exclusion, Limit
+from domain.vocabulary import Op
 
 
 @dataclass(frozen=True)
 class Change:
     """What one change says; fields an op does not use stay None."""
 
-    op: str
+    op: Op
     code: str
     effective_from: date | None = None
     name: str | None = None
@@ -41,38 +44,46 @@ class Change:
         }
 
 
+RULE_TYPES: dict[str, type[Limit] | type[Exclusion]] = {
+    "limits": Limit,
+    "exclusions": Exclusion,
+}
+DATE_FIELDS = frozenset({"effective_from", "until", "valid_from", "valid_to"})
+
+
+def to_json(value: object) -> object:
+    """A field's value as JSON-ready data: dates ISO, decimals as text, tuples as
+    lists, rules as objects."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple):
+        return [vars(x).copy() if is_dataclass(x) else x for x in value]
+    return value
+
+
+def from_json(name: str, data: object) -> object:
+    """The inverse of `to_json` for the field called `name`."""
+    if data is None:
+        return None
+    if name in DATE_FIELDS:
+        return date.fromisoformat(str(data))
+    if name == "value":
+        return Decimal(str(data))
+    if name in RULE_TYPES:
+        kind = RULE_TYPES[name]
+        return tuple(kind(**x) for x in data)  # type: ignore[attr-defined]
+    if isinstance(data, list):
+        return tuple(data)
+    return data
+
+
 def change_to_dict(change: Change) -> dict[str, object]:
-    """A change as JSON-ready data (dates ISO, decimals as strings)."""
-    out: dict[str, object] = {}
-    for key, value in change.given().items():
-        if isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
-        elif key in ("limits", "exclusions"):
-            value = [vars(v).copy() for v in value]  # type: ignore[attr-defined]
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[key] = value
-    return out
+    """A change as JSON-ready data (only the fields it sets)."""
+    return {key: to_json(value) for key, value in change.given().items()}
 
 
 def change_from_dict(data: dict[str, object]) -> Change:
     """The inverse of `change_to_dict`."""
-    d = dict(data)
-    for key in ("effective_from", "until"):
-        if d.get(key) is not None:
-            d[key] = date.fromisoformat(str(d[key]))
-    if d.get("value") is not None:
-        d["value"] = Decimal(str(d["value"]))
-    if d.get("limits") is not None:
-        d["limits"] = tuple(Limit(**x) for x in d["limits"])  # type: ignore[attr-defined]
-    if d.get("exclusions") is not None:
-        d["exclusions"] = tuple(
-            Exclusion(**x)
-            for x in d["exclusions"]  # type: ignore[attr-defined]
-        )
-    for key in ("addon_to", "eligible_diseases"):
-        if d.get(key) is not None:
-            d[key] = tuple(d[key])  # type: ignore[arg-type]
-    return Change(**d)  # type: ignore[arg-type]
+    return Change(**{k: from_json(k, v) for k, v in data.items()})  # type: ignore[arg-type]

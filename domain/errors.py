@@ -61,3 +61,11 @@ class QueryRefusedError(DomainError, ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class MasterRowError(DomainError, ValueError):
+    """A master file's row cannot be applied to what is recorded; names the row."""
+
+
+class MasterOrderError(DomainError):
+    """A master file older than one already imported: order matters."""

@@ -10,13 +10,19 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.changes import Change
-from domain.errors import (
-    ChangeRefusedError,
-    ItemAlreadyInForceError,
-    ItemNotInForceError,
-)
+from domain.item_guards import refuse_correction_if_impossible, refuse_if_impossible
 from domain.rules import Exclusion, Limit
-from domain.timeline import STATE_FIELDS, Fact, Interval, interval_on, intervals
+from domain.timeline import (
+    STATE_FIELD_ORDER,
+    STATE_FIELDS,
+    Fact,
+    Interval,
+    ItemState,
+    interval_on,
+    introduced_state,
+    introduction,
+)
+from domain.vocabulary import Op
 
 
 class FeeItem(Aggregate):
@@ -25,7 +31,7 @@ class FeeItem(Aggregate):
     class ItemChanged(Aggregate.Event):
         """Base of the dated change events: valid time, revision and source."""
 
-        op: ClassVar[str]
+        op: ClassVar[Op]
         code: str
         effective_from: date
         revision: str
@@ -42,37 +48,34 @@ class FeeItem(Aggregate):
     class Introduced(Aggregate.Created):
         """The item entered the schedule (first time this code is recorded)."""
 
-        op: ClassVar[str] = "introduce"
+        op: ClassVar[Op] = "introduce"
+        class_version = 2
 
         code: str
-        name: str
-        unit: str
-        value: Decimal
-        addon_to: tuple[str, ...]
-        limits: tuple[Limit, ...]
-        exclusions: tuple[Exclusion, ...]
-        eligible_diseases: tuple[str, ...]
+        state: ItemState
         effective_from: date
         revision: str
         source: str
-        kubun: str | None
 
         def as_fact(self) -> Fact:
             return _fact_of(self)
+
+        @staticmethod
+        def upcast_v1_v2(stored: dict[str, object]) -> None:
+            """Version 1 spelled the state's fields out one by one."""
+            _gather_state(stored)
 
     class Reintroduced(ItemChanged):
         """An item already known was introduced again (after an abolition, or
         as an earlier introduction recorded later)."""
 
         op = "introduce"
-        name: str
-        unit: str
-        value: Decimal
-        addon_to: tuple[str, ...]
-        limits: tuple[Limit, ...]
-        exclusions: tuple[Exclusion, ...]
-        eligible_diseases: tuple[str, ...]
-        kubun: str | None
+        class_version = 2
+        state: ItemState
+
+        @staticmethod
+        def upcast_v1_v2(stored: dict[str, object]) -> None:
+            _gather_state(stored)
 
     class ValueRevised(ItemChanged):
         """Its points (or yen) were revised."""
@@ -144,32 +147,13 @@ class FeeItem(Aggregate):
     def __init__(
         self,
         code: str,
-        name: str,
-        unit: str,
-        value: Decimal,
-        addon_to: tuple[str, ...],
-        limits: tuple[Limit, ...],
-        exclusions: tuple[Exclusion, ...],
-        eligible_diseases: tuple[str, ...],
+        state: ItemState,
         effective_from: date,
         revision: str,
         source: str,
-        kubun: str | None = None,
     ) -> None:
         self.code = code
-        change = Change(
-            "introduce",
-            code,
-            effective_from,
-            name,
-            unit,
-            value,
-            tuple(addon_to),
-            tuple(limits),
-            tuple(exclusions),
-            tuple(eligible_diseases),
-            kubun,
-        )
+        change = introduction(state, effective_from)
         self.facts: list[Fact] = [Fact(change, effective_from, revision, source)]
 
     @staticmethod
@@ -194,7 +178,7 @@ class FeeItem(Aggregate):
             effective_from=effective_from,
             revision=revision,
             source=source,
-            **_introduced_state(change),
+            state=introduced_state(change),
         )
 
     def record(
@@ -206,16 +190,7 @@ class FeeItem(Aggregate):
         timestamp: datetime,
     ) -> None:
         """Record one change to this item, refusing it if the item's state forbids."""
-        _refuse_if_impossible(change, effective_from, self.facts)
-        payload = (
-            _introduced_state(change)
-            if change.op == "introduce"
-            else {k: v for k, v in change.given().items() if k in PAYLOAD_FIELDS}
-        )
-        if change.op == "revise":
-            payload.setdefault("unit", None)
-        if change.op == "interpret":
-            payload.setdefault("until", None)
+        refuse_if_impossible(change, effective_from, self.facts)
         self.trigger_event(
             EVENT_FOR_OP[change.op],
             timestamp=timestamp,
@@ -223,7 +198,7 @@ class FeeItem(Aggregate):
             effective_from=effective_from,
             revision=revision,
             source=source,
-            **payload,
+            **_payload(change),
         )
 
     def correct(
@@ -236,15 +211,7 @@ class FeeItem(Aggregate):
     ) -> None:
         """Replace what `revision` said of this item by `changes` (index, change
         with its date), refusing a change the corrected history cannot take."""
-        facts = [f for f in self.facts if f.revision != revision]
-        for index, change in changes:
-            day = change.effective_from or date.min
-            try:
-                _refuse_if_impossible(change, day, facts)
-            except ChangeRefusedError as error:
-                error.index = index
-                raise
-            facts.append(Fact(change, day, revision, source))
+        refuse_correction_if_impossible(self.facts, revision, source, changes)
         self.trigger_event(
             self.RevisionCorrected,
             timestamp=timestamp,
@@ -259,14 +226,11 @@ class FeeItem(Aggregate):
         """The state in force on `as_of`, or None."""
         return interval_on(self.facts, as_of)
 
-    def intervals(self) -> list[Interval]:
-        return intervals(self.facts)
-
 
 # What item events carry: the state fields, and an interpretation's text and until.
 PAYLOAD_FIELDS = STATE_FIELDS | {"text", "until"}
 
-EVENT_FOR_OP: dict[str, type[FeeItem.ItemChanged]] = {
+EVENT_FOR_OP: dict[Op, type[FeeItem.ItemChanged]] = {
     cls.op: cls
     for cls in (
         FeeItem.Reintroduced,
@@ -283,41 +247,35 @@ EVENT_FOR_OP: dict[str, type[FeeItem.ItemChanged]] = {
 }
 
 
-def _refuse_if_impossible(
-    change: Change, effective_from: date, facts: list[Fact]
-) -> None:
-    """`introduce` needs the item out of force on its date, every other op in
-    force; a reading (`interpret`) may predate the history kaitei holds."""
+def _payload(change: Change) -> dict[str, object]:
+    """What the change's event carries besides its date and provenance."""
+    if change.op == "introduce":
+        return {"state": introduced_state(change)}
+    payload = {k: v for k, v in change.given().items() if k in PAYLOAD_FIELDS}
+    if change.op == "revise":
+        payload.setdefault("unit", None)
     if change.op == "interpret":
-        return
-    in_force = interval_on(facts, effective_from) is not None
-    if change.op == "introduce" and in_force:
-        raise ItemAlreadyInForceError(change.code, effective_from)
-    if change.op != "introduce" and not in_force:
-        raise ItemNotInForceError(change.code, change.op, effective_from)
+        payload.setdefault("until", None)
+    return payload
 
 
-def _introduced_state(change: Change) -> dict[str, object]:
-    """Every item field an introduction sets, lists defaulting to empty."""
-    return {
-        "name": change.name,
-        "unit": change.unit,
-        "value": change.value,
-        "addon_to": change.addon_to or (),
-        "limits": change.limits or (),
-        "exclusions": change.exclusions or (),
-        "eligible_diseases": change.eligible_diseases or (),
-        "kubun": change.kubun,
-    }
-
-
-def _as_tuples(state: dict[str, object]) -> dict[str, object]:
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in state.items()}
+def _gather_state(stored: dict[str, object]) -> None:
+    """Fold a version-1 introduction's spelled-out fields into one ItemState."""
+    data = {name: stored.pop(name, None) for name in STATE_FIELD_ORDER}
+    stored["state"] = ItemState(
+        code=str(stored["code"]),
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()},  # type: ignore[arg-type]
+    )
 
 
 def _fact_of(event: FeeItem.ItemChanged | FeeItem.Introduced) -> Fact:
-    payload = _as_tuples(
-        {k: v for k, v in event.__dict__.items() if k in PAYLOAD_FIELDS}
-    )
-    change = Change(event.op, event.code, event.effective_from, **payload)  # type: ignore[arg-type]
+    state = getattr(event, "state", None)
+    if isinstance(state, ItemState):
+        change = introduction(state, event.effective_from)
+    else:
+        payload = {k: v for k, v in event.__dict__.items() if k in PAYLOAD_FIELDS}
+        payload = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in payload.items()
+        }
+        change = Change(event.op, event.code, event.effective_from, **payload)
     return Fact(change, event.effective_from, event.revision, event.source)

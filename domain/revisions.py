@@ -16,6 +16,7 @@ from domain.errors import (
     RevisionStatusError,
 )
 from domain.fee_items import FeeItem
+from domain.vocabulary import Status
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class RevisionDraft:
     id: str
     title: str
     source: str
-    status: str
+    status: Status
     effective_from: date
     changes: tuple[Change, ...]
 
@@ -37,7 +38,7 @@ class Revision(Aggregate):
         revision_id: str
         title: str
         source: str
-        status: str
+        status: Status
         effective_from: date
         changes: tuple[Change, ...]
         recorded_by: str
@@ -82,7 +83,7 @@ class Revision(Aggregate):
         revision_id: str,
         title: str,
         source: str,
-        status: str,
+        status: Status,
         effective_from: date,
         changes: tuple[Change, ...],
         recorded_by: str,
@@ -105,7 +106,7 @@ class Revision(Aggregate):
         revision_id: str,
         title: str,
         source: str,
-        status: str,
+        status: Status,
         effective_from: date,
         changes: tuple[Change, ...],
         recorded_by: str,
@@ -128,7 +129,7 @@ class Revision(Aggregate):
         self,
         title: str,
         source: str,
-        status: str,
+        status: Status,
         effective_from: date,
         changes: tuple[Change, ...],
     ) -> bool:
@@ -235,7 +236,9 @@ def apply_changes(
     """Record each change on its item, in order; the items to save, or refuse.
 
     A refusal names the change's index, and nothing is recorded: the caller
-    saves the returned items together or not at all.
+    saves the returned items together or not at all. A proposal is checked the
+    same way but changes nothing until it is enacted (or named in a scenario):
+    no item is returned for it.
     """
     touched: dict[str, FeeItem] = {}
     for index, change in enumerate(revision.changes):
@@ -248,7 +251,7 @@ def apply_changes(
             revision.source,
             timestamp,
         )
-    return list(touched.values())
+    return list(touched.values()) if revision.status == "enacted" else []
 
 
 def _recorded_on(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from domain.timeline import Interval
 
@@ -50,6 +50,25 @@ class RuleBook:
         """The interval of `code` in force on `as_of`, or None."""
         bounds, in_force = self.index.get(code, NO_STEPS)
         return in_force[bisect_right(bounds, as_of)]
+
+    def why_not_in_force(self, code: str, as_of: date) -> str:
+        """In words, why `code` has no interval in force on `as_of`."""
+        history = self.history(code)
+        if not history:
+            return f"no item {code} has ever been recorded"
+        if as_of < history[0].valid_from:
+            return (
+                f"{code} is not yet in force on {as_of}: "
+                f"it is introduced from {history[0].valid_from}"
+            )
+        ended = [i.valid_to for i in history if i.valid_to and i.valid_to <= as_of]
+        abolished = max(ended) if ended else as_of
+        again = [i.valid_from for i in history if i.valid_from > as_of]
+        reason = (
+            f"{code} is not in force on {as_of}: abolished from {abolished} "
+            f"(last billable day {abolished - timedelta(days=1)})"
+        )
+        return reason + (f"; in force again from {again[0]}" if again else "")
 
     def in_force(self, as_of: date) -> list[Interval]:
         """Every item in force on `as_of`, ordered by code."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.vocabulary import Per, Scope
+
 
 @dataclass(frozen=True)
 class Limit:
     """A count cap (算定回数): at most `max` per day, week, month or claim."""
 
-    per: str
+    per: Per
     max: int
 
 
@@ -18,4 +20,4 @@ class Exclusion:
     """Not billable together with `code` within the same day or month."""
 
     code: str
-    scope: str
+    scope: Scope

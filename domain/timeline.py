@@ -8,13 +8,15 @@ from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
-from domain.changes import Change
+from domain.changes import Change, from_json, to_json
+from domain.errors import QueryRefusedError
 from domain.rules import Exclusion, Limit
 
 
 @dataclass(frozen=True)
 class ItemState:
-    """What an item is on one date: its name, unit, value and rules."""
+    """What an item is on one date: its name, unit, value and rules. The one
+    definition of an item's fields: events, rows, answers and CSV derive theirs."""
 
     code: str
     name: str
@@ -26,10 +28,30 @@ class ItemState:
     eligible_diseases: tuple[str, ...] = ()
     kubun: str | None = None
 
+    def to_dict(self) -> dict[str, object]:
+        return {name: to_json(getattr(self, name)) for name in STATE_FIELD_ORDER}
+
+    @classmethod
+    def from_dict(cls, code: str, data: dict[str, object]) -> ItemState:
+        given = {k: from_json(k, v) for k, v in data.items() if k in STATE_FIELDS}
+        return cls(code=code, **given)  # type: ignore[arg-type]
+
 
 # What a change can set on an item, in ItemState's order.
 STATE_FIELD_ORDER = tuple(f.name for f in fields(ItemState) if f.name != "code")
 STATE_FIELDS = frozenset(STATE_FIELD_ORDER)
+
+
+def introduction(state: ItemState, day: date, evidence: str | None = None) -> Change:
+    """The change that introduces an item as `state` on `day`."""
+    given = {name: getattr(state, name) for name in STATE_FIELD_ORDER}
+    return Change("introduce", state.code, day, evidence=evidence, **given)
+
+
+def introduced_state(change: Change) -> ItemState:
+    """The state an `introduce` change sets (lists it leaves out are empty)."""
+    given = {k: v for k, v in change.given().items() if k in STATE_FIELDS}
+    return ItemState(code=change.code, **given)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -60,11 +82,11 @@ class Interval:
 
 def apply_change(state: ItemState | None, change: Change) -> ItemState | None:
     """The state after one change; a change to an item not in force is a no-op."""
-    given = {k: v for k, v in change.given().items() if k in STATE_FIELDS}
     if change.op == "introduce":
-        return ItemState(code=change.code, **given)  # type: ignore[arg-type]
+        return introduced_state(change)
     if change.op == "abolish" or state is None:
         return None
+    given = {k: v for k, v in change.given().items() if k in STATE_FIELDS}
     return replace(state, **given)  # type: ignore[arg-type]
 
 
@@ -107,3 +129,9 @@ def steps(
         out.append((fact, state, after))
         state = after
     return out
+
+
+def refuse_backwards(start: date, end: date) -> None:
+    """A window [from, to] of valid time must not end before it starts."""
+    if start > end:
+        raise QueryRefusedError("to", f"from {start} is after to {end}")

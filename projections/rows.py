@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
-from domain.changes import change_from_dict, change_to_dict
-from domain.rules import Exclusion, Limit
+from domain.changes import change_from_dict, change_to_dict, to_json
 from domain.timeline import Fact, Interval, ItemState
 
+# An item's columns are its state's fields (ItemState), each as text; lists and
+# rules as JSON text.
+ITEM_FIELDS = {f.name: str(f.type) for f in fields(ItemState) if f.name != "code"}
+JSON_FIELDS = frozenset(n for n, t in ITEM_FIELDS.items() if t.startswith("tuple"))
+NULLABLE_FIELDS = frozenset(n for n, t in ITEM_FIELDS.items() if "None" in t)
 INTERVAL_COLUMNS = (
     "code",
     "valid_from",
     "valid_to",
-    "name",
-    "unit",
-    "value",
-    "addon_to",
-    "limits",
-    "exclusions",
-    "eligible_diseases",
-    "kubun",
+    *ITEM_FIELDS,
     "revision",
     "source",
 )
@@ -45,36 +42,28 @@ def interval_row(interval: Interval) -> tuple[str | None, ...]:
         state.code,
         interval.valid_from.isoformat(),
         interval.valid_to.isoformat() if interval.valid_to else None,
-        state.name,
-        state.unit,
-        str(state.value),
-        json.dumps(list(state.addon_to), ensure_ascii=False),
-        json.dumps([vars(x) for x in state.limits]),
-        json.dumps([vars(x) for x in state.exclusions], ensure_ascii=False),
-        json.dumps(list(state.eligible_diseases)),
-        state.kubun,
+        *(_column(name, to_json(getattr(state, name))) for name in ITEM_FIELDS),
         interval.revision,
         interval.source,
     )
 
 
+def _column(name: str, value: object) -> str | None:
+    if name in JSON_FIELDS:
+        return json.dumps(value, ensure_ascii=False)
+    return None if value is None else str(value)
+
+
 def interval_from_row(row: Row) -> Interval:
-    state = ItemState(
-        code=row["code"],
-        name=row["name"],
-        unit=row["unit"],
-        value=Decimal(row["value"]),
-        addon_to=tuple(json.loads(row["addon_to"])),
-        limits=tuple(Limit(**x) for x in json.loads(row["limits"])),
-        exclusions=tuple(Exclusion(**x) for x in json.loads(row["exclusions"])),
-        eligible_diseases=tuple(json.loads(row["eligible_diseases"])),
-        kubun=row["kubun"],
-    )
+    data = {
+        name: json.loads(row[name]) if name in JSON_FIELDS else row[name]
+        for name in ITEM_FIELDS
+    }
     valid_to = date.fromisoformat(row["valid_to"]) if row["valid_to"] else None
     return Interval(
         date.fromisoformat(row["valid_from"]),
         valid_to,
-        state,
+        ItemState.from_dict(row["code"], data),
         row["revision"],
         row["source"],
     )

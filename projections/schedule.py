@@ -12,9 +12,9 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.projection import Projection
 
 from domain.changes import change_to_dict
-from domain.claim_records import StoredClaim
 from domain.fee_items import FeeItem
 from domain.revisions import Revision
+from domain.stored_claims import StoredClaim
 from domain.timeline import intervals
 from projections.rows import instant
 from projections.views import ItemStep, ScheduleView

@@ -11,12 +11,22 @@ from typing import Any, TypeVar
 
 from eventsourcing.persistence import Tracking
 
-from projections.rows import INTERVAL_COLUMNS, Row, instant
+from projections.rows import (
+    INTERVAL_COLUMNS,
+    ITEM_FIELDS,
+    NULLABLE_FIELDS,
+    Row,
+    instant,
+)
 from projections.views import ScheduleView
 
 # Bump when the read model's tables change: a store of another version has its read
 # model dropped and rebuilt from the events on start (the chain is kept).
 SCHEMA_VERSION = "2"
+ITEM_COLUMNS = ", ".join(
+    f"{name} TEXT" + ("" if name in NULLABLE_FIELDS else " NOT NULL")
+    for name in ITEM_FIELDS
+)
 READ_TABLES = ("facts", "intervals", "revisions", "claims", "retractions")
 DDL = (
     """CREATE TABLE IF NOT EXISTS {facts} (
@@ -28,12 +38,10 @@ DDL = (
         position BIGINT NOT NULL, code TEXT NOT NULL, revision TEXT NOT NULL,
         reason TEXT NOT NULL, PRIMARY KEY (position, code))""",
     "CREATE INDEX IF NOT EXISTS {facts_idx} ON {facts} (code, position)",
-    """CREATE TABLE IF NOT EXISTS {intervals} (
-        code TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT,
-        name TEXT NOT NULL, unit TEXT NOT NULL, value TEXT NOT NULL,
-        addon_to TEXT NOT NULL, limits TEXT NOT NULL, exclusions TEXT NOT NULL,
-        eligible_diseases TEXT NOT NULL, kubun TEXT, revision TEXT NOT NULL,
-        source TEXT NOT NULL, recorded_from TEXT NOT NULL, recorded_to TEXT)""",
+    f"""CREATE TABLE IF NOT EXISTS {{intervals}} (
+        code TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT, {ITEM_COLUMNS},
+        revision TEXT NOT NULL, source TEXT NOT NULL, recorded_from TEXT NOT NULL,
+        recorded_to TEXT)""",
     "CREATE INDEX IF NOT EXISTS {intervals_idx} ON {intervals} (code, valid_from)",
     """CREATE TABLE IF NOT EXISTS {revisions} (
         revision_id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL,

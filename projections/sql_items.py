@@ -22,7 +22,6 @@ from projections.sql_base import (
     COLUMNS,
     CURRENT,
     FACT_COLUMNS,
-    IN_FORCE,
     Cursor,
     SQLViewBase,
     chunks,
@@ -217,25 +216,6 @@ class ItemsSQL(SQLViewBase):
             (position, position),
         )
         return {r["code"] for r in rows}
-
-    def intervals(self, code: str, known_at: datetime | None) -> list[Interval]:
-        record, params = record_filter(known_at)
-        rows = self._rows(
-            f"SELECT {COLUMNS} FROM {{intervals}} WHERE code = ? AND {record} "
-            "ORDER BY valid_from",
-            (code, *params),
-        )
-        return [interval_from_row(r) for r in rows]
-
-    def schedule(self, as_of: date, known_at: datetime | None) -> list[Interval]:
-        record, params = record_filter(known_at)
-        day = as_of.isoformat()
-        rows = self._rows(
-            f"SELECT {COLUMNS} FROM {{intervals}} WHERE {IN_FORCE} AND {record} "
-            "ORDER BY code",
-            (day, day, *params),
-        )
-        return [interval_from_row(r) for r in rows]
 
 
 def _fact_values(

@@ -77,9 +77,6 @@ class ScheduleView(TrackingRecorder, ABC):
         """The item's facts in record order, those recorded by `known_at`."""
 
     @abstractmethod
-    def intervals(self, code: str, known_at: datetime | None) -> list[Interval]: ...
-
-    @abstractmethod
     def interval_records(self) -> list[tuple[str, str | None, Interval]]:
         """Every interval row ever written, with its record span: (recorded_from,
         recorded_to or None while current, interval)."""
@@ -93,9 +90,6 @@ class ScheduleView(TrackingRecorder, ABC):
     @abstractmethod
     def codes_changed_after(self, position: int) -> set[str]:
         """Codes with a fact recorded after log position `position`."""
-
-    @abstractmethod
-    def schedule(self, as_of: date, known_at: datetime | None) -> list[Interval]: ...
 
     @abstractmethod
     def revisions(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:

@@ -1,126 +1,68 @@
-"""Configuration from `KAITEI_*` variables, translated once for eventsourcing."""
+"""Every `KAITEI_*` variable, read once into one typed object (no I/O here)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit
-
-import psycopg
-from psycopg import sql
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 DEFAULT_DATABASE_URL = "sqlite:///./kaitei.sqlite3"
+MiB = 2**20
 
 
 class SettingsError(ValueError):
-    """A configuration variable has a value kaitei cannot use."""
+    """A configuration variable has a value kaitei cannot use; names it."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the service needs to know about its environment."""
+    """What kaitei needs to know about its environment."""
 
     database_url: str = DEFAULT_DATABASE_URL
     load_bundled: bool = True
+    tokens: Mapping[str, str] = field(default_factory=dict)  # name → token
+    max_body_bytes: int = 4 * MiB
+    max_import_bytes: int = 64 * MiB
+    max_claim_lines: int = 2000
 
     @classmethod
-    def from_env(cls) -> Settings:
-        load = os.environ.get("KAITEI_LOAD_BUNDLED", "1").strip().lower()
-        if load not in ("0", "1", "true", "false", "yes", "no"):
-            raise SettingsError(f"KAITEI_LOAD_BUNDLED={load!r}: use 1 or 0")
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The settings the variables give (default: this process's)."""
+        env = os.environ if env is None else env
         return cls(
-            database_url=os.environ.get("KAITEI_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            load_bundled=load in ("1", "true", "yes"),
-        )
-
-    def eventsourcing_env(self) -> dict[str, str]:
-        """eventsourcing's variables for the store `KAITEI_DATABASE_URL` names."""
-        url = urlsplit(self.database_url)
-        if url.scheme == "sqlite":
-            path = unquote(self.database_url[len("sqlite:///") :])
-            if not self.database_url.startswith("sqlite:///") or not path:
-                raise SettingsError(
-                    f"KAITEI_DATABASE_URL={self.database_url!r}: "
-                    "use sqlite:///path/to/file"
-                )
-            return {
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                "SQLITE_DBNAME": path,
-                "SQLITE_LOCK_TIMEOUT": "30",
-            }
-        if url.scheme in ("postgresql", "postgres"):
-            return _postgres_env(self.database_url)
-        raise SettingsError(
-            f"KAITEI_DATABASE_URL={self.database_url!r}: use sqlite:///path or "
-            "postgresql://user@host/db"
+            database_url=env.get("KAITEI_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            load_bundled=_flag(env, "KAITEI_LOAD_BUNDLED", default=True),
+            tokens=parse_tokens(env.get("KAITEI_TOKENS")),
+            max_body_bytes=_count(env, "KAITEI_MAX_BODY_BYTES", 4 * MiB),
+            max_import_bytes=_count(env, "KAITEI_MAX_IMPORT_BYTES", 64 * MiB),
+            max_claim_lines=_count(env, "KAITEI_MAX_CLAIM_LINES", 2000),
         )
 
 
-def _postgres_env(database_url: str) -> dict[str, str]:
-    url = urlsplit(database_url)
-    dbname = url.path.lstrip("/")
-    if not dbname:
-        raise SettingsError(f"KAITEI_DATABASE_URL={database_url!r}: name a database")
-    schema = parse_qs(url.query).get("schema", ["public"])[0]
-    env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": dbname,
-        "POSTGRES_HOST": url.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(url.port or 5432),
-        "POSTGRES_USER": unquote(url.username or "postgres"),
-        "POSTGRES_PASSWORD": unquote(url.password or ""),
-        "POSTGRES_SCHEMA": schema,
-        "POSTGRES_POOL_SIZE": "4",
-        "POSTGRES_MAX_OVERFLOW": "8",
-        # One function call per save: the pipelined insert deadlocks on large
-        # revisions (psycopg issue 685; a full master file is 8,736 events).
-        "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
-    }
-    ensure_schema(env)
-    return env
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    text = env.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text not in ("0", "1", "true", "false", "yes", "no"):
+        raise SettingsError(f"{name}={text!r}: use 1 or 0")
+    return text in ("1", "true", "yes")
 
 
-def _connect(env: dict[str, str]) -> psycopg.Connection[tuple[object, ...]]:
-    """An autocommit connection to the PostgreSQL that `env` names."""
-    return psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=int(env["POSTGRES_PORT"]),
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
-        autocommit=True,
-        connect_timeout=5,
-    )
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"{name}={text!r}: use a whole number above 0")
+    return int(text)
 
 
-def ensure_schema(env: dict[str, str]) -> None:
-    """Create the PostgreSQL schema named in the URL (`?schema=`) if missing."""
-    if env["POSTGRES_SCHEMA"] == "public":
-        return
-    with _connect(env) as conn:
-        conn.execute(
-            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-                sql.Identifier(env["POSTGRES_SCHEMA"])
-            )
-        )
-
-
-STARTUP_LOCK = 7_283_116  # pg_advisory_lock key: kaitei processes creating tables
-
-
-@contextmanager
-def startup_lock(env: dict[str, str]) -> Iterator[None]:
-    """Serialise table creation across processes starting on one PostgreSQL
-    (concurrent CREATE OR REPLACE FUNCTION fails with "tuple concurrently
-    updated"); no-op for SQLite, whose file lock already serialises."""
-    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
-        yield
-        return
-    with _connect(env) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (STARTUP_LOCK,))
-        try:
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (STARTUP_LOCK,))
+def parse_tokens(text: str | None) -> dict[str, str]:
+    """`name:token,name2:token2` as {name: token}; SettingsError naming the entry."""
+    tokens: dict[str, str] = {}
+    for entry in filter(None, (e.strip() for e in (text or "").split(","))):
+        name, sep, token = entry.partition(":")
+        if not sep or not name.strip() or not token.strip():
+            raise SettingsError("KAITEI_TOKENS: each entry must be name:token")
+        tokens[name.strip()] = token.strip()
+    return tokens

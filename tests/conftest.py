@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg import sql
 
-from service.app import create_app
 from service.application import FeeSchedule
-from service.settings import Settings
+from service.store import eventsourcing_env
+from service.web.app import create_app
 
 POSTGRES = os.environ.get(
     "KAITEI_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
@@ -55,7 +55,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def schedule(database_url: str) -> Iterator[FeeSchedule]:
-    app = FeeSchedule(Settings(database_url=database_url).eventsourcing_env())
+    app = FeeSchedule(eventsourcing_env(database_url))
     yield app
     app.close()
 

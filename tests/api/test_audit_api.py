@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.application import FeeSchedule
-from service.documents import bundled_documents, read_document
+from service.importers.documents import bundled_documents, read_document
 
 
 @pytest.fixture

@@ -17,15 +17,13 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from service.app import create_app
 from service.application import FeeSchedule
-from service.documents import bundled_documents, read_document
-from service.settings import Settings
+from service.importers.documents import bundled_documents, read_document
+from service.store import eventsourcing_env
+from service.web.app import create_app
 
 STORE = Path(tempfile.mkdtemp(prefix="kaitei-fuzz-")) / "kaitei.sqlite3"
-FEE_SCHEDULE = FeeSchedule(
-    Settings(database_url=f"sqlite:///{STORE}").eventsourcing_env()
-)
+FEE_SCHEDULE = FeeSchedule(eventsourcing_env(f"sqlite:///{STORE}"))
 for path in bundled_documents():
     FEE_SCHEDULE.record_revision(read_document(path), "fuzz")
 APP = create_app(FEE_SCHEDULE, tokens={})

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
 from service.application import FeeSchedule
+from service.web.app import create_app
 from tests.builders import BASELINE
 
 

@@ -208,7 +208,7 @@ def test_a_proposal_is_enacted_once_and_withdrawn_ones_cannot_be(
 
 
 def test_writes_need_a_token_when_tokens_are_configured(schedule: FeeSchedule) -> None:
-    from service.app import create_app
+    from service.web.app import create_app
 
     with TestClient(create_app(schedule, tokens={"suzuki": "s3cret"})) as client:
         missing = client.post("/revisions", json=BASELINE)
@@ -243,7 +243,7 @@ def test_writes_need_a_token_when_tokens_are_configured(schedule: FeeSchedule) -
 def test_every_write_needs_the_token_and_never_echoes_it(
     schedule: FeeSchedule, path: str
 ) -> None:
-    from service.app import create_app
+    from service.web.app import create_app
 
     with TestClient(create_app(schedule, tokens={"suzuki": "s3cret"})) as client:
         missing = client.post(path, json={})

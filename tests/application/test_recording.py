@@ -18,7 +18,7 @@ from domain.errors import (
 from domain.rulebook import RuleBook
 from projections.rows import instant
 from service.application import BooksAsRecorded, FeeSchedule
-from service.settings import Settings
+from service.store import eventsourcing_env
 from tests.builders import draft, introduce, revise
 
 
@@ -227,7 +227,7 @@ def test_concurrent_writers_of_one_item_lose_no_update(schedule: FeeSchedule) ->
 def test_a_second_process_on_the_same_store_sees_new_revisions(
     database_url: str,
 ) -> None:
-    env = Settings(database_url=database_url).eventsourcing_env()
+    env = eventsourcing_env(database_url)
     reader, writer = FeeSchedule(env), FeeSchedule(env)
     try:
         writer.record_revision(
@@ -247,7 +247,7 @@ def test_a_second_process_on_the_same_store_sees_new_revisions(
 def test_a_read_model_of_an_older_schema_is_rebuilt_from_the_events(
     database_url: str,
 ) -> None:
-    env = Settings(database_url=database_url).eventsourcing_env()
+    env = eventsourcing_env(database_url)
     first = FeeSchedule(env)
     first.record_revision(draft("base", date(2020, 4, 1), introduce("A001", 73)), "t")
     first.record_revision(draft("r6", date(2024, 6, 1), revise("A001", 75)), "t")

@@ -11,7 +11,7 @@ import pytest
 
 from domain.errors import ItemNotFoundError
 from service.application import FeeSchedule
-from service.documents import bundled_documents, read_document
+from service.importers.documents import bundled_documents, read_document
 from tests.servers import kaitei_serve
 
 SAIISHIN, MEAL, FUTAN = "112007410", "197000110", "futan.shokuji.ippan"
@@ -115,10 +115,10 @@ def test_the_2016_interpretation_is_in_the_history_and_changes_no_value(
     history = bundled.history("120004270")
     reading = history[0]
 
-    assert (reading["effective_from"], reading["op"]) == ("2016-06-14", "interpret")
-    assert reading["until"] == "2017-03-31"
-    assert "先発医薬品のない後発医薬品" in reading["text"]
-    assert "疑義解釈資料の送付について(その4)" in reading["source"]
+    assert (reading.effective_from, reading.op) == (date(2016, 6, 14), "interpret")
+    assert reading.until == date(2017, 3, 31)
+    assert "先発医薬品のない後発医薬品" in (reading.text or "")
+    assert "疑義解釈資料の送付について(その4)" in reading.source
     assert state(bundled, "120004270", "2023-06-01").state.value == 7
     with pytest.raises(ItemNotFoundError):
         state(bundled, "120004270", "2016-07-01")  # kaitei holds the item from 2020

@@ -235,7 +235,7 @@ def test_verify_exits_1_naming_an_edited_event(
 def test_price_gives_seed_002_table_2_figures_on_the_bundle(
     database_url: str, tmp_path: Path
 ) -> None:
-    from service.documents import bundled_documents
+    from service.importers.documents import bundled_documents
 
     kaitei(database_url, "import", *map(str, bundled_documents()))
     visit = {  # 002_8ea418abf8c24ad7.txt 表2

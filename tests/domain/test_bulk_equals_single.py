@@ -9,11 +9,12 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain.claims import Claim, ClaimLine, price_claim
+from domain.billing import price_claim
+from domain.claims import Claim, ClaimLine
 from domain.rulebook import RuleBook
 from domain.rules import Exclusion, Limit
 from domain.timeline import Interval, ItemState
-from service.bulk import REASON_CODE, BulkPricer, Lines
+from service.pricing.bulk import REASON_CODE, BulkPricer, Lines
 
 # codes of several widths (one over 16 characters): the column hash must not
 # depend on the width of the array a code sits in

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-
-from service.routers import imports
 
 # 1-based master columns (shared/masters/README.md)
 KIND, CODE, NAME, UNIT, VALUE, CHANGED_ON, LAST_DAY = 1, 3, 5, 11, 12, 87, 88
@@ -242,10 +241,9 @@ def test_bad_files_are_422_naming_what_is_wrong(
     assert response.json()["detail"][0]["loc"] == where
 
 
-def test_an_oversized_file_is_413(
-    seeded: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(imports, "MAX_IMPORT_BYTES", 100)
+def test_an_oversized_file_is_413(seeded: TestClient) -> None:
+    settings = seeded.app.state.settings  # type: ignore[attr-defined]
+    seeded.app.state.settings = replace(settings, max_import_bytes=100)  # type: ignore[attr-defined]
 
     response = send(seeded, "s_20240301.csv", b"x" * 101)
 

@@ -11,8 +11,9 @@ import pytest
 
 from domain.errors import ItemNotFoundError
 from service.application import FeeSchedule
-from service.masters import read_master
-from service.settings import Settings
+from service.importers.masters import import_master
+from service.importers.mhlw import read_master
+from service.store import eventsourcing_env
 from tests.conftest import STORES, postgres_schema
 
 # Real files from shared/masters/ika-shinryo-koi (支払基金 基本マスター, public data),
@@ -46,9 +47,9 @@ def imported(
     else:
         urls = postgres_schema()
     url = next(urls)
-    schedule = FeeSchedule(Settings(database_url=url).eventsourcing_env())
+    schedule = FeeSchedule(eventsourcing_env(url))
     for name in IN_ORDER:
-        schedule.import_master(master(name), None, "test")
+        import_master(schedule, master(name), None, "test")
     yield schedule
     schedule.close()
     next(urls, None)  # drops the PostgreSQL schema
@@ -109,7 +110,7 @@ def test_republished_rows_record_nothing_new(imported: FeeSchedule) -> None:
     facts = imported.view.facts("111014210")
     position = imported.position()
 
-    again = imported.import_master(master("s_20220304.csv"), None, "test")
+    again = import_master(imported, master("s_20220304.csv"), None, "test")
 
     assert [f.revision for f in facts] == ["s_20220304.csv"]
     assert again is not None

@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from service.application import FeeSchedule
-from service.settings import Settings
+from service.application.results import Verification
+from service.store import eventsourcing_env
 
 ITEMS = 5000  # large enough that an import outlasts the kills below
 
@@ -56,7 +57,7 @@ def stored_events(app: FeeSchedule) -> int:
 def test_killed_imports_leave_all_or_nothing_and_a_rebuildable_view(
     database_url: str, tmp_path: Path
 ) -> None:
-    env = Settings(database_url=database_url).eventsourcing_env()
+    env = eventsourcing_env(database_url)
     FeeSchedule(env).close()  # tables exist before the first kill
     kills, complete = 0, 0
     for round_, delay in enumerate((0.4, 0.8, 1.2)):
@@ -88,7 +89,7 @@ def test_killed_imports_leave_all_or_nothing_and_a_rebuildable_view(
     try:
         assert stored_events(app) == 3 * (ITEMS + 1)
         assert len(app.schedule(date(2024, 6, 1), None)) == 3 * ITEMS
-        assert app.verify() == {"ok": True, "events": 3 * (ITEMS + 1)}
+        assert app.verify() == Verification(True, 3 * (ITEMS + 1))
     finally:
         app.close()
     assert kills >= 2

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from service.application import FeeSchedule
-from service.settings import Settings
+from service.store import eventsourcing_env
 from tests.builders import BASELINE, draft, introduce
 from tests.conftest import postgres_schema
 from tests.servers import kaitei_serve
@@ -24,10 +24,10 @@ from decimal import Decimal
 from domain.changes import Change
 from domain.errors import RevisionConflictError
 from service.application import FeeSchedule, RevisionDraft
-from service.settings import Settings
+from service.store import eventsourcing_env
 
 url, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-app = FeeSchedule(Settings(database_url=url).eventsourcing_env())
+app = FeeSchedule(eventsourcing_env(url))
 outcomes = {}
 for n in range(count):
     rid = f"w{worker}-{n}"
@@ -53,7 +53,7 @@ def postgres_url() -> Iterator[str]:
 
 
 def test_concurrent_writer_processes_lose_nothing(postgres_url: str) -> None:
-    env = Settings(database_url=postgres_url).eventsourcing_env()
+    env = eventsourcing_env(postgres_url)
     setup = FeeSchedule(env)
 
     setup.record_revision(
@@ -89,12 +89,12 @@ def test_concurrent_writer_processes_lose_nothing(postgres_url: str) -> None:
         assert len(outcomes) == writers * each
         for rid, outcome in outcomes.items():
             assert (rid in recorded) == (outcome == "recorded"), rid
-        history = {h["revision"] for h in app.history("A001")}
+        history = {h.revision for h in app.history("A001")}
         assert history == {"base"} | {r for r, o in outcomes.items() if o == "recorded"}
         incremental = app.view.dump()
         app.rebuild()
         assert app.view.dump() == incremental
-        assert app.verify()["ok"] is True
+        assert app.verify().ok is True
     finally:
         app.close()
 

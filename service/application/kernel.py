@@ -1,0 +1,89 @@
+"""The application's core: the event store and its read model, the catch-up that
+keeps them together, the rule book held in memory and the hash chain. The use
+cases (recording, reading, replaying, auditing) build on it."""
+
+from __future__ import annotations
+
+import threading
+from typing import cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import JSONTranscoder
+
+from domain.fee_items import FeeItem
+from domain.revisions import Revision
+from projections.schedule import ScheduleProjection, catch_up
+from projections.views import ScheduleView
+from service.application import transcodings
+from service.application.chain import Chain
+from service.application.current import CurrentBook
+from service.application.results import Recorded, describe
+from service.store import startup_lock, view_class
+
+
+class Kernel(Application[UUID]):
+    """The store, the read model and the in-memory rule book, kept in step."""
+
+    name = "kaitei"
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        with startup_lock(env or {}):
+            super().__init__(env)
+            view = self.factory.tracking_recorder(view_class(self.factory))
+            self.view = cast(ScheduleView, view)
+            self.projection = ScheduleProjection(view=self.view)
+            self._catching_up = threading.Lock()
+            self.current = CurrentBook()  # what is recorded now
+            self.chain = Chain(self.recorder, self.view)
+            self.catch_up()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcodings.register(transcoder)
+
+    def catch_up(self) -> int:
+        """Bring the read model, the rule book and the chain up to the last event."""
+        with self._catching_up:
+            last = self.recorder.max_notification_id() or 0
+            if last == self.current.position == self.chain.reached:
+                return 0  # one query: nothing new since this process last looked
+            processed, reached = catch_up(self, self.projection)
+            self.current.refresh(self.view, reached)
+            if reached > self.chain.reached:
+                self.chain.extend()
+            return processed
+
+    def rebuild(self) -> int:
+        """Drop the read model and project every event again (the chain stays)."""
+        with self._catching_up:
+            self.view.drop()
+            self.current = CurrentBook()
+            processed, reached = catch_up(self, self.projection)
+            self.current.refresh(self.view, reached)
+            return processed
+
+    def position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def _saved(self, ids: str, *aggregates: Aggregate) -> Recorded:
+        """Save the aggregates in one transaction and project them."""
+        recordings = self.save(*aggregates)
+        self.catch_up()
+        events = [describe(r.domain_event, r.notification.id) for r in recordings]
+        return Recorded(ids, True, recordings[-1].notification.id, events)
+
+    def _revision_or_none(self, revision_id: str) -> Revision | None:
+        try:
+            revision: Revision = self.repository.get(Revision.create_id(revision_id))
+        except AggregateNotFoundError:
+            return None
+        return revision
+
+    def _item_or_none(self, code: str) -> FeeItem | None:
+        try:
+            item: FeeItem = self.repository.get(FeeItem.create_id(code))
+        except AggregateNotFoundError:
+            return None
+        return item

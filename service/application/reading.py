@@ -1,0 +1,99 @@
+"""Reading: the rule book as recorded at an instant (with scenarios), an item or
+the whole schedule on a date, a claim priced, the diff of two dates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from domain.billing import PricedClaim, price_claim
+from domain.claims import Claim
+from domain.errors import ItemNotFoundError
+from domain.rulebook import RuleBook
+from domain.timeline import Interval, intervals, refuse_backwards
+from service.application.history import diff
+from service.application.kernel import Kernel
+from service.application.results import Diff
+from service.application.scenarios import scenario_facts
+
+
+class Reading(Kernel):
+    """Queries in valid time (`as_of`) and record time (`known_at`)."""
+
+    def rules(
+        self,
+        codes: Sequence[str] | None,
+        known_at: datetime | None = None,
+        scenario: Sequence[str] = (),
+    ) -> RuleBook:
+        """The histories of `codes` (None: all) as recorded at `known_at`, with
+        the proposals named in `scenario` treated as enacted."""
+        self.catch_up()
+        proposed = scenario_facts(self.view, scenario, known_at)
+        if known_at is None:
+            book = self.current.book
+        else:
+            book = RuleBook.of(self.view.intervals_of(codes, known_at))
+        wanted = (
+            proposed
+            if codes is None
+            else {c: proposed[c] for c in codes if c in proposed}
+        )
+        if not wanted:
+            return book
+        return book.with_items(
+            {
+                code: intervals([*self.view.facts(code, known_at), *extra])
+                for code, extra in wanted.items()
+            }
+        )
+
+    def item(
+        self,
+        code: str,
+        as_of: date,
+        known_at: datetime | None,
+        scenario: Sequence[str] = (),
+    ) -> Interval:
+        """The item as in force on `as_of`, as recorded at `known_at` (None: now)."""
+        book = self.rules([code], known_at, scenario)
+        found = book.on(code, as_of)
+        if found is None:
+            reason = book.why_not_in_force(code, as_of)
+            if known_at is not None:
+                reason += f" (as recorded at {known_at.isoformat()})"
+            raise ItemNotFoundError(reason)
+        return found
+
+    def schedule(
+        self, as_of: date, known_at: datetime | None, scenario: Sequence[str] = ()
+    ) -> list[Interval]:
+        return self.rules(None, known_at, scenario).in_force(as_of)
+
+    def diff(
+        self,
+        start: date,
+        end: date,
+        known_at: datetime | None = None,
+        scenario: Sequence[str] = (),
+    ) -> Diff:
+        """What was added, abolished and changed between two dates."""
+        refuse_backwards(start, end)
+        book = self.rules(None, known_at, scenario)
+        return diff(book.in_force(start), book.in_force(end))
+
+    def price(
+        self,
+        claim: Claim,
+        known_at: datetime | None = None,
+        scenario: Sequence[str] = (),
+    ) -> PricedClaim:
+        """The claim priced line by line under the rules in force on each date."""
+        codes = sorted({line.code for line in claim.lines})
+        return price_claim(claim, self.rules(codes, known_at, scenario))
+
+    def revisions(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """The revisions as recorded (rows of the read model), oldest first."""
+        self.catch_up()
+        return self.view.revisions(ids)

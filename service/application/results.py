@@ -1,0 +1,124 @@
+"""What the use cases answer: plain frozen values, no JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from domain.billing import PricedClaim
+from domain.timeline import Interval, ItemState
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """One event a command wrote."""
+
+    type: str
+    position: int
+    version: int | None
+    recorded_at: datetime | None
+    code: str | None = None
+    revision_id: str | None = None
+    effective_from: date | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command did: the events written and the log position."""
+
+    id: str
+    created: bool
+    position: int
+    events: list[RecordedEvent] = field(default_factory=list)
+
+
+def describe(event: object, position: int) -> RecordedEvent:
+    """One recorded event, as the answer names it."""
+    return RecordedEvent(
+        type(event).__qualname__,
+        position,
+        getattr(event, "originator_version", None),
+        getattr(event, "timestamp", None),
+        getattr(event, "code", None),
+        getattr(event, "revision_id", None),
+        getattr(event, "effective_from", None),
+    )
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """The first event whose content or place does not match the chain."""
+
+    position: int
+    reason: str
+    originator_id: str | None = None
+    originator_version: int | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    events: int  # how many verified
+    first_bad: BrokenLink | None = None
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """A stored claim priced as when it was stored, and as now (or known_at)."""
+
+    then: PricedClaim
+    now: PricedClaim
+
+    @property
+    def matched(self) -> bool:
+        billed = self.now.billed_points
+        return billed is None or billed == self.now.total_points
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change recorded to an item: the state before and after it (the
+    `fields` it touched, or all for an introduction or abolition)."""
+
+    code: str
+    effective_from: date
+    recorded_at: datetime
+    revision: str
+    source: str
+    recorded_by: str | None
+    op: str
+    before: ItemState | None
+    after: ItemState | None
+    fields: tuple[str, ...]
+    position: int
+    text: str | None = None
+    until: date | None = None
+    retracted_at: datetime | None = None  # None: what is recorded now
+
+    @property
+    def status(self) -> str:
+        return "current" if self.retracted_at is None else "retracted"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one item that differs between two dates."""
+
+    code: str
+    name: str
+    field: str
+    before: object
+    after: object
+    revision: str
+    source: str
+    valid_from: date
+
+
+@dataclass(frozen=True)
+class Diff:
+    """What was added, abolished and changed between two schedules."""
+
+    added: list[Interval]
+    abolished: list[Interval]
+    changed: list[FieldChange]

@@ -1,0 +1,51 @@
+"""`kaitei serve|verify|rebuild`: run the service and look after the store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from service.cli.common import console, fail, opened, refusals
+from service.cli.records import record_file
+from service.importers.documents import bundled_documents
+from service.settings import Settings
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Run the HTTP service (loads the bundled revisions into an empty store)."""
+    with refusals():
+        settings = Settings.from_env()
+    with opened() as schedule:
+        if settings.load_bundled and schedule.position() == 0:
+            for path in bundled_documents():
+                record_file(schedule, path)
+    # The web app opens the store itself, from the same settings.
+    uvicorn.run("service.web.app:create_app", factory=True, host=host, port=port)
+
+
+def verify() -> None:
+    """Recompute the hash chain over every stored event (exit 1 if one is altered)."""
+    with opened() as schedule:
+        result = schedule.verify()
+    bad = result.first_bad
+    if bad is None:
+        console.print(f"ok: {result.events} events, chain intact")
+        return
+    raise fail(
+        f"chain broken at event {bad.position} "
+        f"({bad.topic or 'missing'}, {bad.originator_id or ''} "
+        f"v{bad.originator_version or ''}): {bad.reason}; "
+        f"{result.events} events before it verified"
+    )
+
+
+def rebuild() -> None:
+    """Drop the read model and rebuild it from the events."""
+    with opened() as schedule:
+        count = schedule.rebuild()
+    console.print(f"rebuilt from {count} events")

@@ -1,0 +1,120 @@
+"""What every command shares: the one place that opens the application and turns
+a refusal into one line on stderr, option parsing, and the item table."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from domain.errors import ChangeRefusedError, DomainError
+from domain.timeline import Interval
+from domain.wareki import parse_date
+from service.application import FeeSchedule
+from service.contract.claims import ClaimTooLongError
+from service.contract.fields import normalise_code
+from service.contract.items import ItemOut, split_ids
+from service.importers.documents import DocumentError
+from service.importers.mhlw import MasterFileError
+from service.settings import Settings, SettingsError
+from service.store import eventsourcing_env
+
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+SCENARIO_HELP = "Comma-separated proposal ids to treat as enacted."
+REFUSALS = (
+    DomainError,
+    DocumentError,
+    MasterFileError,
+    SettingsError,
+    ClaimTooLongError,
+    OSError,
+)
+
+
+def fail(reason: str) -> typer.Exit:
+    """Print a one-line reason on stderr; the caller raises the returned exit."""
+    print(f"kaitei: {reason}", file=sys.stderr)
+    return typer.Exit(1)
+
+
+@contextmanager
+def refusals(where: str = "") -> Iterator[None]:
+    """Any refusal inside becomes one line on stderr and exit 1 (never a traceback),
+    prefixed with `where` (a file name) when given."""
+    prefix = f"{where}: " if where else ""
+    try:
+        yield
+    except ChangeRefusedError as error:
+        raise fail(f"{prefix}changes.{error.index}.{error.field}: {error}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        at = ".".join(str(x) for x in first["loc"])
+        raise fail(f"{prefix}{at}: {first['msg']}") from None
+    except REFUSALS as error:
+        raise fail(f"{prefix}{error}") from None
+
+
+@contextmanager
+def opened() -> Iterator[FeeSchedule]:
+    """The application on the configured store, closed afterwards; refusals inside
+    become one line on stderr."""
+    with refusals():
+        settings = Settings.from_env()
+        schedule = FeeSchedule(eventsourcing_env(settings.database_url))
+    try:
+        with refusals():
+            yield schedule
+    finally:
+        schedule.close()
+
+
+def normalise(code: str) -> str:
+    return str(normalise_code(code.strip()))
+
+
+def as_date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise fail(str(error)) from None
+
+
+def as_instant(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--known-at {text!r} is not an ISO 8601 date-time") from None
+    if moment.tzinfo is None:
+        raise fail(f"--known-at {text!r} needs an offset, e.g. +09:00")
+    return moment
+
+
+def scenario_ids(text: str | None) -> tuple[str, ...]:
+    return split_ids(text)
+
+
+def items_table(intervals: list[Interval], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("code", "name", "value", "unit", "valid", "revision", "source"):
+        table.add_column(column)
+    for i in intervals:
+        out = ItemOut.of(i).model_dump(mode="json")
+        table.add_row(
+            out["code"],
+            out["name"],
+            json.dumps(out["value"]),
+            out["unit"],
+            f"{i.valid_from} – {i.valid_to or ''}",
+            out["revision"],
+            out["source"],
+        )
+    return table

@@ -1,0 +1,124 @@
+"""`kaitei item|schedule|history|diff`: the schedule on a date, and how it changed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from service.cli.common import (
+    SCENARIO_HELP,
+    as_date,
+    as_instant,
+    console,
+    items_table,
+    normalise,
+    opened,
+    scenario_ids,
+)
+from service.contract.audit import field_json, history_json
+from service.contract.items import ItemOut
+from service.contract.tables import diff_csv, schedule_csv
+
+AsOf = Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD or 和暦")]
+KnownAt = Annotated[str | None, typer.Option("--known-at")]
+Scenario = Annotated[str | None, typer.Option(help=SCENARIO_HELP)]
+AsJson = Annotated[bool, typer.Option("--json")]
+AsCsv = Annotated[bool, typer.Option("--csv", help="CSV on stdout.")]
+
+
+def item(
+    code: str,
+    as_of: AsOf,
+    known_at: KnownAt = None,
+    scenario: Scenario = None,
+    as_json: AsJson = False,
+) -> None:
+    """One item as in force on a date."""
+    day, moment = as_date(as_of), as_instant(known_at)
+    with opened() as schedule:
+        found = schedule.item(normalise(code), day, moment, scenario_ids(scenario))
+    if as_json:
+        print(ItemOut.of(found).model_dump_json(indent=2))
+        return
+    console.print(items_table([found], f"{code} as of {as_of}"))
+
+
+def schedule(
+    as_of: AsOf, known_at: KnownAt = None, scenario: Scenario = None, csv: AsCsv = False
+) -> None:
+    """Every item in force on a date."""
+    day, moment = as_date(as_of), as_instant(known_at)
+    with opened() as fee_schedule:
+        found = fee_schedule.schedule(day, moment, scenario_ids(scenario))
+    if csv:
+        sys.stdout.write(schedule_csv(found).lstrip("\ufeff"))
+        return
+    console.print(items_table(found, f"schedule as of {as_of} ({len(found)} items)"))
+
+
+def history(code: str, as_json: AsJson = False) -> None:
+    """Every change recorded to an item, oldest effective first."""
+    with opened() as schedule:
+        entries = [history_json(e) for e in schedule.history(normalise(code))]
+    if as_json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"history of {normalise(code)}")
+    for column in ("effective", "op", "before", "after", "revision", "recorded", "by"):
+        table.add_column(column)
+    for e in entries:
+        table.add_row(
+            str(e["effective_from"]),
+            str(e["op"]),
+            _brief(e["before"]),
+            _brief(e["after"]),
+            str(e["revision"]),
+            str(e["recorded_at"])[:19],
+            str(e["recorded_by"] or ""),
+        )
+    console.print(table)
+
+
+def _brief(state: object) -> str:
+    if not isinstance(state, dict):
+        return "—"
+    shown = {k: v for k, v in state.items() if v not in ([], None)}
+    return json.dumps(shown, ensure_ascii=False)[:80]
+
+
+def diff(
+    start: Annotated[str, typer.Argument(help="From date (YYYY-MM-DD or 和暦).")],
+    end: Annotated[str, typer.Argument(help="To date.")],
+    known_at: KnownAt = None,
+    scenario: Scenario = None,
+    as_csv: AsCsv = False,
+) -> None:
+    """What was added, abolished and changed between two dates."""
+    first, last, moment = as_date(start), as_date(end), as_instant(known_at)
+    with opened() as schedule:
+        found = schedule.diff(first, last, moment, scenario_ids(scenario))
+    if as_csv:
+        sys.stdout.write(diff_csv(found).lstrip("\ufeff"))
+        return
+    console.print(items_table(found.added, f"added ({len(found.added)})"))
+    console.print(items_table(found.abolished, f"abolished ({len(found.abolished)})"))
+    table = Table(title=f"changed ({len(found.changed)})")
+    for column in ("code", "name", "field", "before", "after", "revision"):
+        table.add_column(column)
+    for c in found.changed:
+        before, after = _shown_change(field_json(c.before), field_json(c.after))
+        table.add_row(c.code, c.name, c.field, before, after, c.revision)
+    console.print(table)
+
+
+def _shown_change(before: object, after: object) -> tuple[str, str]:
+    """Lists as what left and what joined; other values as they are."""
+    if isinstance(before, list) and isinstance(after, list):
+        left = [json.dumps(x, ensure_ascii=False) for x in before if x not in after]
+        joined = [json.dumps(x, ensure_ascii=False) for x in after if x not in before]
+        return " ".join(f"-{x}" for x in left), " ".join(f"+{x}" for x in joined)
+    return json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)

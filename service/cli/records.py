@@ -1,0 +1,105 @@
+"""`kaitei import`: revision documents and master files recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from service.application import FeeSchedule
+from service.application.context import os_user
+from service.cli.common import as_date, console, fail, opened, refusals
+from service.importers.documents import read_document
+from service.importers.masters import import_master
+from service.importers.mhlw import (
+    MasterFileError,
+    is_master_file,
+    read_master,
+    read_master_name,
+)
+
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Revision documents (YAML/JSON) or 医科診療行為マスター files "
+        "(s_ALLYYYYMMDD.zip|csv, s_YYYYMMDD.csv)."
+    ),
+]
+EffectiveFromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--effective-from",
+        help="Date for master rows without 変更年月日 (YYYY-MM-DD, 和暦), or "
+        "'published' for each file's publication date.",
+    ),
+]
+
+
+def import_files(files: FilesArg, effective_from: EffectiveFromOption = None) -> None:
+    """Record revision documents or master files; files already recorded are skipped."""
+    files = in_publication_order(files)
+    with (
+        opened() as schedule,
+        Progress(console=Console(stderr=True), transient=True) as progress,
+    ):
+        task = progress.add_task("importing", total=len(files))
+        for path in files:
+            progress.update(task, description=path.name)
+            if is_master_file(path):
+                import_master_file(schedule, path, effective_from)
+            else:
+                record_file(schedule, path)
+            progress.advance(task)
+
+
+def in_publication_order(files: list[Path]) -> list[Path]:
+    """Master files reordered among themselves by publication date (the full
+    file before change files of its day), as they must be recorded; other
+    files keep their places. `kaitei import masters/*` lists s_2022… before
+    s_ALL…."""
+    masters = [f for f in files if is_master_file(f)]
+    try:
+        ordered = iter(sorted(masters, key=_publication))
+    except MasterFileError as error:
+        raise fail(str(error)) from None
+    return [next(ordered) if is_master_file(f) else f for f in files]
+
+
+def _publication(path: Path) -> tuple[date, bool]:
+    return read_master_name(path.name), not path.name.startswith("s_ALL")
+
+
+def import_master_file(
+    schedule: FeeSchedule, path: Path, effective_from: str | None
+) -> None:
+    with refusals(str(path)):
+        master = read_master(path.name, path.read_bytes())
+        day = (
+            master.published
+            if effective_from == "published"
+            else as_date(effective_from)
+            if effective_from
+            else None
+        )
+        recorded = import_master(schedule, master, day, os_user())
+    if recorded is None:
+        console.print(f"{path}: every row is already recorded, nothing new")
+    elif not recorded.created:
+        console.print(f"{path}: already imported, nothing new")
+    else:
+        console.print(
+            f"{path}: {master.name} recorded, {len(recorded.events) - 1} item events "
+            f"from {len(master.rows)} rows (position {recorded.position})"
+        )
+
+
+def record_file(schedule: FeeSchedule, path: Path) -> None:
+    with refusals(str(path)):
+        draft = read_document(path)
+        recorded = schedule.record_revision(draft, os_user())
+    verb = "recorded" if recorded.created else "already recorded, nothing new"
+    console.print(f"{path}: {draft.id} {verb} (position {recorded.position})")

@@ -1,0 +1,170 @@
+"""The claim (レセプト) bodies of `/claims/price` and its answer."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+)
+
+from domain.billing import PricedClaim, PricedLine
+from domain.claims import Claim, ClaimLine
+from service.contract.fields import (
+    Code,
+    DateIn,
+    Disease,
+    KnownAt,
+    SignedValue,
+    Value,
+    number,
+)
+from service.contract.items import WindowQuery, split_ids
+
+
+class ClaimTooLongError(ValueError):
+    """A claim has more lines than KAITEI_MAX_CLAIM_LINES allows."""
+
+
+class ClaimLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    date: DateIn
+    quantity: int = Field(1, ge=1, le=9999, description="算定回数 / 食数")
+    disease: Disease | None = Field(None, description="ICD-10 code of the 主病")
+
+    def to_domain(self) -> ClaimLine:
+        return ClaimLine(self.code, self.date, self.quantity, self.disease)
+
+
+class ClaimIn(BaseModel):
+    """One patient's claim for one month (a レセプト)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=100)
+    lines: list[ClaimLineIn] = Field(
+        min_length=1, description="At most KAITEI_MAX_CLAIM_LINES (default 2000)."
+    )
+    billed_points: Value | None = None
+
+    def refusal(self, max_lines: int) -> str | None:
+        """Why the claim is refused for its size, if it is."""
+        if len(self.lines) <= max_lines:
+            return None
+        return (
+            f"claim {self.id!r} has {len(self.lines)} lines; at most {max_lines} "
+            "(KAITEI_MAX_CLAIM_LINES)"
+        )
+
+    def to_domain(self) -> Claim:
+        return Claim(
+            self.id,
+            tuple(line.to_domain() for line in self.lines),
+            self.billed_points,
+        )
+
+
+class PricedLineOut(BaseModel):
+    index: int
+    code: str
+    date: date
+    quantity: int
+    disease: str | None
+    status: str
+    unit: str | None
+    unit_value: Value | None
+    amount: Value
+    revision: str | None
+    source: str | None
+    reason: str | None
+    detail: str | None
+
+
+class PricedClaimOut(BaseModel):
+    id: str
+    total_points: Value
+    total_yen: Value
+    billed_points: Value | None
+    difference_points: SignedValue | None = Field(
+        None, description="total_points - billed_points, when billed_points is given"
+    )
+    lines: list[PricedLineOut]
+
+    @classmethod
+    def of(cls, priced: PricedClaim) -> PricedClaimOut:
+        difference: Decimal | None = None
+        if priced.billed_points is not None:
+            difference = priced.total_points - priced.billed_points
+        return cls(
+            id=priced.id,
+            total_points=priced.total_points,
+            total_yen=priced.total_yen,
+            billed_points=priced.billed_points,
+            difference_points=difference,
+            lines=[
+                PricedLineOut(
+                    index=p.index,
+                    code=p.line.code,
+                    date=p.line.date,
+                    quantity=p.line.quantity,
+                    disease=p.line.disease,
+                    status=p.status,
+                    unit=p.unit,
+                    unit_value=p.unit_value,
+                    amount=p.amount,
+                    revision=p.revision,
+                    source=p.source,
+                    reason=p.reason,
+                    detail=p.detail,
+                )
+                for p in priced.lines
+            ],
+        )
+
+
+class ReplayIn(WindowQuery):
+    """Which stored claims to reprice ([from, to]), and under which record time
+    and scenario."""
+
+    known_at: KnownAt | None = None
+    scenario: list[str] | str | None = None
+
+    def scenario_ids(self) -> tuple[str, ...]:
+        if isinstance(self.scenario, list):
+            return tuple(x.strip() for x in self.scenario if x.strip())
+        return split_ids(self.scenario)
+
+
+def line_changes(then: PricedClaim, now: PricedClaim) -> list[dict[str, Any]]:
+    """The lines priced differently now than when the claim was stored."""
+    changed = []
+    for before, after in zip(then.lines, now.lines, strict=True):
+        old, new = _line_state(before), _line_state(after)
+        if old != new:
+            changed.append(
+                {
+                    "index": after.index,
+                    "code": after.line.code,
+                    "date": after.line.date.isoformat(),
+                    "before": old,
+                    "after": new,
+                    "revision": after.revision or before.revision,
+                }
+            )
+    return changed
+
+
+def _line_state(line: PricedLine) -> dict[str, Any]:
+    return {
+        "status": line.status,
+        "unit_value": None if line.unit_value is None else number(line.unit_value),
+        "amount": number(line.amount),
+        "revision": line.revision,
+        "reason": line.reason,
+    }

@@ -1,0 +1,124 @@
+"""Query parameters and the item state answered by `/items` and `/schedule`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from domain.timeline import Interval, refuse_backwards
+from service.contract.fields import DateIn, KnownAt, Value
+
+
+class AsOfQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: DateIn | None = Field(
+        None, description="Valid time (施行日基準), YYYY-MM-DD or 和暦; default today."
+    )
+    known_at: KnownAt | None = Field(
+        None, description="Record time, ISO 8601 with offset; default now."
+    )
+    scenario: str | None = Field(
+        None,
+        max_length=2000,
+        description="Comma-separated ids of proposed revisions to treat as enacted.",
+    )
+
+    def scenario_ids(self) -> tuple[str, ...]:
+        return split_ids(self.scenario)
+
+
+def split_ids(text: str | None) -> tuple[str, ...]:
+    """`a, b,,c` as ("a", "b", "c")."""
+    return tuple(filter(None, (p.strip() for p in (text or "").split(","))))
+
+
+class ScheduleQuery(AsOfQuery):
+    format: Literal["json", "csv"] = "json"
+
+
+class LimitOut(BaseModel):
+    per: str
+    max: int
+
+
+class ExclusionOut(BaseModel):
+    code: str
+    scope: str
+
+
+class ItemOut(BaseModel):
+    """An item's state as of a date, with the revision and source that set it."""
+
+    code: str
+    name: str
+    unit: str
+    value: Value
+    valid_from: date
+    valid_to: date | None
+    addon_to: list[str]
+    limits: list[LimitOut]
+    exclusions: list[ExclusionOut]
+    eligible_diseases: list[str]
+    kubun: str | None = None
+    revision: str
+    source: str
+
+    @classmethod
+    def of(cls, interval: Interval) -> ItemOut:
+        return cls.model_validate(item_json(interval))
+
+
+def item_json(interval: Interval) -> dict[str, object]:
+    """An item's state on a date with its validity and provenance, as JSON data."""
+    state = interval.state
+    return {
+        "code": state.code,
+        **state.to_dict(),
+        "valid_from": interval.valid_from.isoformat(),
+        "valid_to": interval.valid_to.isoformat() if interval.valid_to else None,
+        "revision": interval.revision,
+        "source": interval.source,
+    }
+
+
+class ScheduleOut(BaseModel):
+    as_of: date
+    items: list[ItemOut]
+
+
+class WindowQuery(BaseModel):
+    """A window of valid time: `from` and `to`, both inclusive."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    start: DateIn = Field(alias="from", description="YYYY-MM-DD or 和暦")
+    end: DateIn = Field(alias="to", description="YYYY-MM-DD or 和暦")
+
+    @field_validator("end")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None:
+            refuse_backwards(start, end)
+        return end
+
+
+class DiffQuery(WindowQuery):
+    known_at: KnownAt | None = None
+    scenario: str | None = Field(None, max_length=2000)
+    format: Literal["json", "csv"] = "json"
+
+
+class DiffOut(BaseModel):
+    added: list[ItemOut]
+    abolished: list[ItemOut]
+    changed: list[dict[str, object]]

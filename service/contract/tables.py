@@ -1,0 +1,82 @@
+"""The schedule as CSV a spreadsheet opens (UTF-8 with BOM for Excel)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from domain.timeline import Interval
+from service.application.results import Diff
+from service.contract.audit import field_json
+from service.contract.items import ItemOut, item_json
+
+CSV_HEADER = tuple(ItemOut.model_fields)
+
+
+def schedule_csv(intervals: Sequence[Interval]) -> str:
+    out, writer = _sheet(CSV_HEADER)
+    for interval in intervals:
+        row = item_json(interval)
+        writer.writerow(_cell(row[name]) for name in CSV_HEADER)
+    return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A cell a person reads: rules as `2/month`, `113001810/day`; lists by spaces."""
+    if isinstance(value, list):
+        return " ".join(_cell(x) for x in value)  # type: ignore[misc]
+    if isinstance(value, dict):
+        first, second = ("max", "per") if "max" in value else ("code", "scope")
+        return f"{value[first]}/{value[second]}"
+    return "" if value is None else value
+
+
+def _sheet(header: Sequence[str]) -> tuple[io.StringIO, Any]:
+    """A CSV a spreadsheet opens (UTF-8 with BOM, CRLF) with its header row."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    return out, writer
+
+
+DIFF_HEADER = (
+    "change",
+    "code",
+    "name",
+    "field",
+    "before",
+    "after",
+    "revision",
+    "source",
+)
+
+
+def diff_csv(found: Diff) -> str:
+    """A schedule diff as one CSV a spreadsheet opens: added, abolished, changed."""
+    out, writer = _sheet(DIFF_HEADER)
+    for kind, intervals in (("added", found.added), ("abolished", found.abolished)):
+        for i in intervals:
+            s = i.state
+            value = f"{s.value} {s.unit}"
+            before, after = ("", value) if kind == "added" else (value, "")
+            writer.writerow(
+                (kind, s.code, s.name, "", before, after, i.revision, i.source)
+            )
+    for c in found.changed:
+        writer.writerow(
+            (
+                "changed",
+                c.code,
+                c.name,
+                c.field,
+                json.dumps(field_json(c.before), ensure_ascii=False),
+                json.dumps(field_json(c.after), ensure_ascii=False),
+                c.revision,
+                c.source,
+            )
+        )
+    return out.getvalue()

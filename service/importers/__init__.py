@@ -1,0 +1,1 @@
+"""Bringing publications in: MHLW master files and revision documents."""

@@ -1,0 +1,108 @@
+"""Importing a master file: one revision per file, in publication order, with its
+抹消 rows recorded as corrections of the files that published the codes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from domain.changes import change_from_dict
+from domain.errors import MasterOrderError, MasterRowError
+from domain.master_rows import MasterFile, master_revision, refused
+from service.application import FeeSchedule, Recorded
+from service.importers.mhlw import is_master_file, read_master_name
+
+
+def import_master(
+    schedule: FeeSchedule,
+    master: MasterFile,
+    effective_from: date | None,
+    recorded_by: str,
+) -> Recorded | None:
+    """Record a master file as one revision; None when it changes nothing."""
+    schedule.catch_up()
+    imported = {
+        r["revision_id"]: r
+        for r in schedule.view.revisions()
+        if is_master_file(Path(r["revision_id"]))
+    }
+    if master.name in imported:
+        return Recorded(master.name, created=False, position=schedule.position())
+    later = sorted(
+        (name for name in imported if read_master_name(name) > master.published),
+        key=read_master_name,
+    )
+    if later:
+        raise MasterOrderError(
+            f"{master.name} (published {master.published}) is older than "
+            f"{later[-1]}, already imported: import master files in "
+            "publication order"
+        )
+    draft = master_revision(master, schedule.rules(None), effective_from)
+    for revision_id, codes, remaining in retractions(master, list(imported.values())):
+        schedule.correct(
+            revision_id,
+            retraction_reason(master.name, codes),
+            master.name,
+            tuple(change_from_dict(c) for c in remaining),
+            recorded_by,
+        )
+    if not draft.changes and not any(row.kind == "1" for row in master.rows):
+        return None
+    # A file of 抹消 rows only is still recorded, so importing it again is a no-op.
+    return schedule.record_revision(draft, recorded_by)
+
+
+def retractions(
+    master: MasterFile, recorded: list[dict[str, object]]
+) -> list[tuple[str, list[str], list[dict[str, object]]]]:
+    """For each earlier master revision that published codes this file's 抹消 rows
+    retract: (revision id, those codes, what the revision says without them).
+
+    One entry per revision, so two retractions of one file's codes both hold. A
+    code this file already retracted (its corrections were recorded, the file
+    itself not: the process stopped between the saves) is skipped, so the file
+    can be imported again. `recorded` are the view's revision rows of master
+    files, oldest first."""
+    out: dict[str, tuple[list[str], list[dict[str, object]]]] = {}
+    problems = []
+    for row in (r for r in master.rows if r.kind == "1"):
+        publishing = [
+            r
+            for r in recorded
+            if any(c["code"] == row.code for c in r["changes"])  # type: ignore[attr-defined]
+        ]
+        if not publishing:
+            if not _retracted_by(master.name, row.code, recorded):
+                problems.append(
+                    f"line {row.line} ({row.code}): 抹消 of a code no imported "
+                    "master file published"
+                )
+            continue
+        latest = publishing[-1]
+        codes, remaining = out.setdefault(
+            str(latest["revision_id"]),
+            ([], list(latest["changes"])),  # type: ignore[call-overload]
+        )
+        codes.append(row.code)
+        remaining[:] = [c for c in remaining if c["code"] != row.code]
+    if problems:
+        raise MasterRowError(refused(master.name, problems))
+    return [(rid, codes, remaining) for rid, (codes, remaining) in out.items()]
+
+
+def retraction_reason(name: str, codes: list[str]) -> str:
+    return f"抹消 of {', '.join(codes)} in {name}"
+
+
+def _retracted_by(name: str, code: str, recorded: list[dict[str, object]]) -> bool:
+    """Whether a correction recorded from file `name` retracted `code`."""
+    for revision in recorded:
+        for correction in json.loads(str(revision.get("corrections") or "[]")):
+            said = correction["reason"]
+            if correction["source"] == name and said.startswith("抹消 of "):
+                codes = said.removeprefix("抹消 of ").rsplit(" in ", 1)[0]
+                if code in codes.split(", "):
+                    return True
+    return False

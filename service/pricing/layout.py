@@ -1,0 +1,133 @@
+"""The rule book laid out as sorted integer arrays for the bulk pricer, and the
+claim lines as columns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from domain.claims import Claim
+from domain.rulebook import RuleBook
+from domain.timeline import Interval
+from service.pricing.code_table import CodeTable
+from service.pricing.columns import I64, spans
+
+OPEN_END = np.iinfo(np.int64).max
+UNITS = {"point": 0, "yen": 1}
+PERIODS = {"day": 0, "week": 1, "month": 2, "claim": 3}
+SCOPES = {"day": 0, "month": 2}
+
+
+@dataclass
+class Lines:
+    """Claim lines as columns; the lines of one claim are contiguous, in order."""
+
+    claim: I64  # claim number, 0..n-1
+    code: npt.NDArray[np.str_]
+    day: I64  # date.toordinal()
+    quantity: I64
+    disease: npt.NDArray[np.str_]  # "" when none
+
+    def part(self, lo: int, hi: int) -> Lines:
+        """Lines [lo, hi), whole claims, renumbered from 0."""
+        claim = self.claim[lo:hi]
+        return Lines(
+            claim - claim[0] if len(claim) else claim,
+            self.code[lo:hi],
+            self.day[lo:hi],
+            self.quantity[lo:hi],
+            self.disease[lo:hi],
+        )
+
+    @classmethod
+    def of(cls, claims: Sequence[Claim]) -> Lines:
+        lines = [x for c in claims for x in c.lines]
+        sizes = [len(c.lines) for c in claims]
+        return cls(
+            claim=np.repeat(np.arange(len(claims), dtype=np.int64), sizes),
+            code=np.array([x.code for x in lines], dtype=np.str_),
+            day=np.array([x.date.toordinal() for x in lines], dtype=np.int64),
+            quantity=np.array([x.quantity for x in lines], dtype=np.int64),
+            disease=np.array([x.disease or "" for x in lines], dtype=np.str_),
+        )
+
+
+class Layout:
+    """The rule book laid out as sorted arrays, built once, used for many lines."""
+
+    def __init__(self, book: RuleBook) -> None:
+        self.codes = sorted(book.by_code)
+        self.code_id = {c: i for i, c in enumerate(self.codes)}
+        self.intervals: list[Interval] = [
+            i for c in self.codes for i in book.by_code[c]
+        ]
+        self.book = book
+        ivs = self.intervals
+        self.iv_code = np.array([self.code_id[i.state.code] for i in ivs], np.int64)
+        self.iv_start = np.array([i.valid_from.toordinal() for i in ivs], np.int64)
+        self.iv_end = np.array(
+            [i.valid_to.toordinal() if i.valid_to else OPEN_END for i in ivs], np.int64
+        )
+        self.iv_unit = np.array([UNITS.get(i.state.unit, 2) for i in ivs], np.int64)
+        self.iv_cents = np.array([_cents(i.state.value) for i in ivs], np.int64)
+        self.iv_eligible = np.array([bool(i.state.eligible_diseases) for i in ivs])
+        # the rules between lines, flattened: (interval, other code, period/scope, max)
+        bases = [
+            (n, self.code_id.get(b, -1))
+            for n, i in enumerate(ivs)
+            for b in i.state.addon_to
+        ]
+        exclusions = [
+            (n, self.code_id.get(x.code, -1), SCOPES[x.scope])
+            for n, i in enumerate(ivs)
+            for x in i.state.exclusions
+        ]
+        limits = [
+            (n, PERIODS[x.per], x.max)
+            for n, i in enumerate(ivs)
+            for x in i.state.limits
+        ]
+        self.bases = np.array(bases, np.int64).reshape(-1, 2)
+        self.exclusions = np.array(exclusions, np.int64).reshape(-1, 3)
+        self.limits = np.array(limits, np.int64).reshape(-1, 3)
+        # where each interval's rules start in the flattened tables, and how many
+        everyone = np.arange(len(ivs))
+        self.spans = {
+            name: spans(table[:, 0], everyone)
+            for name, table in (
+                ("bases", self.bases),
+                ("exclusions", self.exclusions),
+                ("limits", self.limits),
+            )
+        }
+        # codes that other lines' rules look for: bases, partners, limited codes
+        size = len(self.codes) + 1
+        self.is_base = np.zeros(size, dtype=bool)
+        self.is_base[self.bases[:, 1]] = True
+        self.is_partner = np.zeros(size, dtype=bool)
+        self.is_partner[self.exclusions[:, 1]] = True
+        self.is_limited = np.zeros(size, dtype=bool)
+        self.is_limited[self.iv_code[self.limits[:, 0]]] = True
+        # intervals whose rejection could change another line's verdict
+        self.influences = (
+            self.is_base[self.iv_code]
+            | self.is_partner[self.iv_code]
+            | self.is_limited[self.iv_code]
+        )
+        self.influences[self.exclusions[:, 0]] = True
+        # each code's intervals: where they start in the arrays, and how many
+        self.code_first, self.code_count = spans(self.iv_code, np.arange(size - 1))
+        self.max_count = int(self.code_count.max()) if self.codes else 0
+        self._code_array = np.array(self.codes, dtype=np.str_)
+        self._table = CodeTable(self._code_array)
+
+
+def _cents(value: Decimal) -> int:
+    cents = value * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"value {value} has more than 2 decimals")
+    return int(cents)

@@ -1,0 +1,1 @@
+"""The HTTP service (FastAPI only): app factory, dependencies, routers, errors."""

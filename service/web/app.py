@@ -1,0 +1,61 @@
+"""The FastAPI app, built in a factory; long-lived objects made in `lifespan`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+
+from fastapi import FastAPI
+
+from domain.errors import DomainError
+from service.application import FeeSchedule
+from service.settings import Settings
+from service.store import eventsourcing_env
+from service.web.body_limit import BodyLimit
+from service.web.errors import domain_error_response
+from service.web.routers import (
+    audit,
+    changes,
+    claims,
+    health,
+    imports,
+    items,
+    revisions,
+    schedule,
+)
+
+
+def create_app(
+    fee_schedule: FeeSchedule | None = None,
+    tokens: dict[str, str] | None = None,
+    settings: Settings | None = None,
+) -> FastAPI:
+    """The service; tests pass their own FeeSchedule (and tokens or settings)."""
+    settings = settings or Settings.from_env()
+    if tokens is not None:
+        settings = replace(settings, tokens=tokens)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = fee_schedule is None
+        app.state.schedule = fee_schedule or FeeSchedule(
+            eventsourcing_env(settings.database_url)
+        )
+        yield
+        if owned:
+            app.state.schedule.close()
+
+    app = FastAPI(
+        title="kaitei",
+        summary="Revision history of Japan's medical fee schedule (診療報酬点数表).",
+        lifespan=lifespan,
+    )
+    for module in (revisions, items, schedule, changes, claims, imports, audit, health):
+        app.include_router(module.router)
+    app.state.settings = settings
+    if fee_schedule is not None:  # usable before lifespan runs (in-process tests)
+        app.state.schedule = fee_schedule
+    app.add_exception_handler(DomainError, domain_error_response)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, exempt=("/imports/",))
+    return app

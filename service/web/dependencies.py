@@ -1,0 +1,47 @@
+"""What handlers reach through `Depends`: the schedule, the settings and the
+writer's name."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from service.application import FeeSchedule
+from service.application.context import os_user
+from service.settings import Settings
+
+
+def get_schedule(request: Request) -> FeeSchedule:
+    schedule: FeeSchedule = request.app.state.schedule
+    return schedule
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def recorded_by(request: Request) -> str:
+    """Who is writing: the token's name when KAITEI_TOKENS is set, else the OS user."""
+    tokens = get_settings(request).tokens
+    if not tokens:
+        return os_user()
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(
+            401,
+            "writes need Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    for name, known in tokens.items():
+        if hmac.compare_digest(known.encode(), token.strip().encode()):
+            return name
+    raise HTTPException(403, "this token may not write")
+
+
+ScheduleDep = Annotated[FeeSchedule, Depends(get_schedule)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+WriterDep = Annotated[str, Depends(recorded_by)]

@@ -1,0 +1,40 @@
+"""`/items/{code}`: one item as in force on a date, as recorded at an instant."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from service.application.context import today_in_japan
+from service.contract.audit import history_json
+from service.contract.fields import normalise_code
+from service.contract.items import AsOfQuery, ItemOut
+from service.web.dependencies import ScheduleDep
+
+router = APIRouter(prefix="/items", tags=["items"])
+
+
+@router.get("/{code}", responses={404: {"description": "not in force, and why"}})
+def read_item(
+    code: Annotated[str, Path(max_length=40)],
+    query: Annotated[AsOfQuery, Query()],
+    schedule: ScheduleDep,
+) -> ItemOut:
+    """The item's state on `as_of` (default today), with its revision and source."""
+    as_of = query.as_of or today_in_japan()
+    found = schedule.item(
+        str(normalise_code(code)), as_of, query.known_at, query.scenario_ids()
+    )
+    return ItemOut.of(found)
+
+
+@router.get("/{code}/history")
+def read_history(
+    code: Annotated[str, Path(max_length=40)], schedule: ScheduleDep
+) -> dict[str, object]:
+    """Every change recorded to the item, oldest effective first, with the value
+    before and after, its revision, source, record time and who recorded it."""
+    normalised = str(normalise_code(code))
+    history = [history_json(e) for e in schedule.history(normalised)]
+    return {"code": normalised, "history": history}
