@@ -49,6 +49,10 @@ class MasterRow:
             else None
         )
 
+    def models_anything(self) -> bool:
+        """Whether the row sets a field kaitei models (name, value, unit, 区分番号)."""
+        return bool(self.name or self.value or self.unit_kind or self.kubun)
+
     def amount(self) -> Decimal | None:
         if not self.value:
             return None
@@ -68,6 +72,13 @@ class MasterFile:
     full: bool
     rows: tuple[MasterRow, ...]
 
+    def announced(self) -> date | None:
+        """The latest 変更年月日 of the file's rows when it is after publication:
+        the date of the 改定 the file belongs to; None when none is ahead."""
+        days = [_day(r.changed_on) for r in self.rows if r.changed_on]
+        latest = max(days, default=None)
+        return latest if latest is not None and latest > self.published else None
+
 
 def _day(text: str) -> date:
     return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
@@ -84,19 +95,47 @@ def refused(name: str, problems: list[str]) -> str:
     return f"{name}: {shown}" + (f"; and {more} more rows refused" if more > 0 else "")
 
 
+@dataclass(frozen=True)
+class MovedAbolition:
+    """A `9` row republished with a later 廃止年月日: the abolition recorded from
+    `earlier` is withdrawn (a correction of the file that said it) before this
+    file abolishes the code from its new date."""
+
+    code: str
+    earlier: date  # the first day it was recorded as no longer billable
+    line: int
+
+
+def moved_abolitions(master: MasterFile, book: RuleBook) -> list[MovedAbolition]:
+    """The `9` rows that move an abolition `book` holds to a later date."""
+    moved = []
+    for row in master.rows:
+        if row.kind != "9" or not row.last_day or row.last_day == STILL_VALID:
+            continue
+        ends = _day(row.last_day) + timedelta(days=1)
+        if book.on(row.code, ends - timedelta(days=1)) is not None:
+            continue  # billable to its last day already
+        ended = [i.valid_to for i in book.history(row.code) if i.valid_to]
+        earlier = [day for day in ended if day < ends]
+        if earlier and book.on(row.code, max(earlier)) is None:
+            moved.append(MovedAbolition(row.code, max(earlier), row.line))
+    return moved
+
+
 def master_revision(
     master: MasterFile, book: RuleBook, effective_from: date | None
 ) -> RevisionDraft:
     """The changes this file makes to what `book` holds; refuses naming rows.
 
-    `effective_from` is the date for rows that carry no 変更年月日."""
+    `effective_from` is the date for rows that carry no 変更年月日 and are not
+    amendments of a pending change (those apply from the change's own date)."""
     changes: list[Change] = []
     undated: list[MasterRow] = []
     problems: list[str] = []
     # Abolitions first, so a code abolished and re-created in one file reads right.
     for row in sorted(master.rows, key=lambda r: r.kind != "9"):
         try:
-            made = _changes_of(row, book, master.full, effective_from)
+            made = _changes_of(row, book, master, effective_from)
         except _UndatedError:
             undated.append(row)
             continue
@@ -131,8 +170,30 @@ class _UndatedError(Exception):
     """A row needs a date the operator has not given."""
 
 
+def _row_date(
+    row: MasterRow, book: RuleBook, master: MasterFile, effective_from: date | None
+) -> date:
+    """The row's 変更年月日. Without one: the date of the code's pending change (a
+    row amending what an earlier file published for a future date applies from
+    that date); else the future date the file's dated rows announce (the 改定 it
+    belongs to: s_20240321.csv's undated rows are part of the 2024-06-01
+    revision); else the operator's date."""
+    if row.changed_on:
+        return _day(row.changed_on)
+    published = master.published
+    pending = [i.valid_from for i in book.history(row.code) if i.valid_from > published]
+    if pending:
+        return max(pending)
+    announced = master.announced()
+    if announced is not None:
+        return announced
+    if effective_from is None:
+        raise _UndatedError
+    return effective_from
+
+
 def _changes_of(
-    row: MasterRow, book: RuleBook, full: bool, effective_from: date | None
+    row: MasterRow, book: RuleBook, master: MasterFile, effective_from: date | None
 ) -> list[Change]:
     if row.kind == "1":
         return []  # a retraction: recorded as a correction (`retractions`)
@@ -145,14 +206,9 @@ def _changes_of(
         if book.on(row.code, ends) is None:
             return []  # not in force then: already abolished (a republished row)
         return [Change("abolish", row.code, ends, evidence=row.raw)]
-    if row.kind == "0" and not full:
-        return []
-    if not row.changed_on:
-        if effective_from is None:
-            raise _UndatedError
-        day = effective_from
-    else:
-        day = _day(row.changed_on)
+    if (row.kind == "0" and not master.full) or not row.models_anything():
+        return []  # the same as before, or only columns kaitei does not model
+    day = _row_date(row, book, master, effective_from)
     found = book.on(row.code, day)
     state = found.state if found else None
     if row.kind in ("0", "3"):

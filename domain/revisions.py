@@ -192,11 +192,10 @@ def correct(
         raise RevisionStatusError(
             f"revision {revision.revision_id!r} is withdrawn: it cannot be corrected"
         )
-    old_codes = [c.code for c in revision.changes]
-    dated = tuple(
-        replace(c, effective_from=c.effective_date(revision.effective_from))
-        for c in changes
-    )
+    old: dict[str, list[Change]] = {}
+    for change in _dated(revision.changes, revision.effective_from):
+        old.setdefault(change.code, []).append(change)
+    dated = _dated(changes, revision.effective_from)
     revision.trigger_event(
         revision.Corrected,
         timestamp=timestamp,
@@ -208,13 +207,13 @@ def correct(
     )
     if revision.status != "enacted":
         return []
-    by_code: dict[str, list[tuple[int, Change]]] = {
-        code: [] for code in dict.fromkeys(old_codes)
-    }
+    by_code: dict[str, list[tuple[int, Change]]] = {code: [] for code in old}
     for index, change in enumerate(dated):
         by_code.setdefault(change.code, []).append((index, change))
     items: list[FeeItem] = []
     for code, indexed in by_code.items():
+        if [c for _, c in indexed] == old.get(code):
+            continue  # what it says of this item is unchanged: the item is not touched
         item = load_item(code)
         if item is not None:
             item.correct(revision.revision_id, source, reason, indexed, timestamp)
@@ -228,6 +227,11 @@ def correct(
         if item is not None:
             items.append(item)
     return items
+
+
+def _dated(changes: tuple[Change, ...], default: date) -> tuple[Change, ...]:
+    """Each change with its own date, the revision's when it has none."""
+    return tuple(replace(c, effective_from=c.effective_date(default)) for c in changes)
 
 
 def apply_changes(

@@ -8,8 +8,6 @@ import typer
 import uvicorn
 
 from service.cli.common import console, fail, opened, refusals
-from service.cli.records import record_file
-from service.importers.documents import bundled_documents
 from service.settings import Settings
 
 
@@ -19,11 +17,7 @@ def serve(
 ) -> None:
     """Run the HTTP service (loads the bundled revisions into an empty store)."""
     with refusals():
-        settings = Settings.from_env()
-    with opened() as schedule:
-        if settings.load_bundled and schedule.position() == 0:
-            for path in bundled_documents():
-                record_file(schedule, path)
+        Settings.from_env()  # a wrong variable is one line here, not a traceback
     # The web app opens the store itself, from the same settings.
     uvicorn.run("service.web.app:create_app", factory=True, host=host, port=port)
 

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from domain.changes import change_from_dict
 from domain.errors import MasterOrderError, MasterRowError
-from domain.master_rows import MasterFile, master_revision, refused
+from domain.master_rows import (
+    MasterFile,
+    MovedAbolition,
+    master_revision,
+    moved_abolitions,
+    refused,
+)
 from service.application import FeeSchedule, Recorded
 from service.importers.mhlw import is_master_file, read_master_name
 
@@ -39,7 +45,12 @@ def import_master(
             f"{later[-1]}, already imported: import master files in "
             "publication order"
         )
-    draft = master_revision(master, schedule.rules(None), effective_from)
+    book = schedule.rules(None)
+    moved = moved_abolitions(master, book)
+    if moved:
+        _withdraw_abolitions(schedule, master, moved, recorded_by)
+        book = schedule.rules(None)
+    draft = master_revision(master, book, effective_from)
     for revision_id, codes, remaining in retractions(master, list(imported.values())):
         schedule.correct(
             revision_id,
@@ -48,10 +59,44 @@ def import_master(
             tuple(change_from_dict(c) for c in remaining),
             recorded_by,
         )
-    if not draft.changes and not any(row.kind == "1" for row in master.rows):
-        return None
-    # A file of 抹消 rows only is still recorded, so importing it again is a no-op.
+    # A file that changes nothing kaitei models is recorded too: importing it
+    # again is a no-op, and the store lists every publication it has read.
     return schedule.record_revision(draft, recorded_by)
+
+
+def _withdraw_abolitions(
+    schedule: FeeSchedule,
+    master: MasterFile,
+    moved: list[MovedAbolition],
+    writer: str,
+) -> None:
+    """Correct each file that abolished a code from a day `master` moves later:
+    it no longer says so. One correction per earlier file."""
+    by_revision: dict[str, set[tuple[str, date]]] = {}
+    for m in moved:
+        said = [
+            f.revision
+            for f in schedule.view.facts(m.code)
+            if f.change.op == "abolish" and f.effective_from == m.earlier
+        ]
+        if said:
+            by_revision.setdefault(said[-1], set()).add((m.code, m.earlier))
+    for revision_id, withdrawn in by_revision.items():
+        revision = schedule.revision(revision_id)
+        remaining = tuple(
+            c
+            for c in revision.changes
+            if c.op != "abolish"
+            or (c.code, c.effective_date(revision.effective_from)) not in withdrawn
+        )
+        codes = ", ".join(sorted(code for code, _ in withdrawn))
+        schedule.correct(
+            revision_id,
+            f"廃止年月日 moved later by {master.name}: {codes}",
+            master.name,
+            remaining,
+            writer,
+        )
 
 
 def retractions(

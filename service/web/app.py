@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from domain.errors import DomainError
 from service.application import FeeSchedule
+from service.importers.bundle import load_bundle
 from service.settings import Settings
 from service.store import eventsourcing_env
 from service.web.body_limit import BodyLimit
@@ -42,6 +43,8 @@ def create_app(
         app.state.schedule = fee_schedule or FeeSchedule(
             eventsourcing_env(settings.database_url)
         )
+        if owned and settings.load_bundled:
+            load_bundle(app.state.schedule)
         yield
         if owned:
             app.state.schedule.close()
