@@ -4,10 +4,11 @@ Run on demand (not in the tests):
 
     .venv/bin/python bench/replay.py [--claims 100000] [--lines-per-claim 5]
 
-Records the bundled revisions into a fresh SQLite store, writes claims whose lines
-are random bundled codes on random days of 2022-04..2024-09 (so both sides of the
-2024 revision), runs `kaitei replay --report` as a separate process and prints its
-wall time, lines per second and maximum resident size.
+Loads the bundle (every master file and the seed rules) into a fresh SQLite
+store, writes claims whose lines are random bundled codes on random days of
+2022-04..2024-09 (so both sides of the 2024 revision), runs `kaitei replay
+--report` as a separate process and prints its wall time, lines per second and
+maximum resident size.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from service.application import FeeSchedule
-from service.importers.documents import bundled_documents, read_document
+from service.importers.bundle import load_bundle
 from service.store import eventsourcing_env
 
 FIRST, DAYS = date(2022, 4, 1), 900
@@ -39,8 +40,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kaitei-replay-"))
     url = f"sqlite:///{tmp / 'k.sqlite3'}"
     schedule = FeeSchedule(eventsourcing_env(url))
-    for path in bundled_documents():
-        schedule.record_revision(read_document(path), "bench")
+    load_bundle(schedule)
     codes = sorted({i.state.code for i in schedule.schedule(date(2024, 6, 1), None)})
     schedule.close()
 

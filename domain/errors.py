@@ -52,7 +52,12 @@ class RevisionStatusError(DomainError):
 
 
 class ItemNotFoundError(DomainError, LookupError):
-    """No item is in force under this code on the date asked; says why."""
+    """No item is in force under this code on the date asked; says why (and,
+    for a 区分番号, which codes it files that day)."""
+
+    def __init__(self, message: str, codes: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.codes = codes
 
 
 class QueryRefusedError(DomainError, ValueError):

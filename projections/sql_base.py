@@ -119,6 +119,12 @@ class SQLViewBase(ScheduleView):
         if active is not None:  # inside batch(): one transaction for many events
             yield active
             return
+        with self._transaction(commit=commit) as cursor:
+            yield cursor
+
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Any]:
+        """One transaction of the store (SQLite takes its write lock up front)."""
         with self.datastore.transaction(commit=commit) as cursor:  # type: ignore[attr-defined]
             yield cursor
 
@@ -133,7 +139,7 @@ class SQLViewBase(ScheduleView):
     def batch(self, last: Tracking) -> Iterator[None]:
         """Project many events in one transaction, tracked once at `last`: all of
         them or none (IntegrityError when another process got there first)."""
-        with self.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+        with self._transaction(commit=True) as cursor:
             self._local.cursor = cursor
             try:
                 yield

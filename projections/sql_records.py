@@ -82,6 +82,13 @@ class RecordsSQL(SQLViewBase):
             )
         return [{**dict(r), "changes": json.loads(r["changes"])} for r in rows]
 
+    def publications(self) -> list[dict[str, Any]]:
+        rows = self._rows(
+            "SELECT revision_id, title, source, status, effective_from, "
+            "recorded_at, recorded_by FROM {revisions} ORDER BY position"
+        )
+        return [dict(r) for r in rows]
+
     def recorded_by(self) -> dict[str, str]:
         rows = self._rows("SELECT revision_id, recorded_by FROM {revisions}")
         return {r["revision_id"]: r["recorded_by"] for r in rows}

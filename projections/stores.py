@@ -3,6 +3,12 @@ in the events' schema."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, OperationalError
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
@@ -16,6 +22,30 @@ class SQLScheduleView(ItemsSQL, RecordsSQL):
 
 class SQLiteScheduleView(SQLScheduleView, SQLiteTrackingRecorder):
     """The schedule view in the SQLite file beside the events."""
+
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Any]:
+        """A write starts with BEGIN IMMEDIATE: it waits (busy timeout) for
+        another process's write to end, where a deferred BEGIN that has read
+        would fail at once with "database is locked" (a stale WAL snapshot)."""
+        if not commit:
+            with super()._transaction(commit=False) as cursor:
+                yield cursor
+            return
+        with self.datastore.get_connection(commit=True) as connection:
+            cursor = connection.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                yield cursor
+                connection.commit()
+            except BaseException as error:
+                connection.rollback()
+                # as eventsourcing's own transactions raise them
+                if isinstance(error, sqlite3.IntegrityError):
+                    raise IntegrityError(error) from error
+                if isinstance(error, sqlite3.OperationalError):
+                    raise OperationalError(error) from error
+                raise
 
 
 class PostgresScheduleView(SQLScheduleView, PostgresTrackingRecorder):

@@ -96,6 +96,11 @@ class ScheduleView(TrackingRecorder, ABC):
         """The revisions as recorded (those named in `ids`), oldest record first."""
 
     @abstractmethod
+    def publications(self) -> list[dict[str, Any]]:
+        """Every revision without its changes (id, title, source, status,
+        effective_from, recorded_at, recorded_by), oldest record first."""
+
+    @abstractmethod
     def recorded_by(self) -> dict[str, str]:
         """Who recorded each revision, by id (without reading their changes)."""
 

@@ -15,6 +15,7 @@ from psycopg import sql
 from service.application import FeeSchedule
 from service.store import eventsourcing_env
 from service.web.app import create_app
+from tests.bundled import drop_postgres_template, postgres_copy, sqlite_copy
 
 POSTGRES = os.environ.get(
     "KAITEI_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
@@ -64,3 +65,39 @@ def schedule(database_url: str) -> Iterator[FeeSchedule]:
 def client(schedule: FeeSchedule) -> Iterator[TestClient]:
     with TestClient(create_app(schedule, tokens={})) as test_client:
         yield test_client
+
+
+@pytest.fixture(params=STORES)
+def bundled_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store holding the bundle: every master file to 2025-09 and the seed rules."""
+    if request.param == "sqlite":
+        yield sqlite_copy(tmp_path)
+    else:
+        postgres_schema_check()
+        yield from postgres_copy()
+
+
+@pytest.fixture
+def bundled_schedule(bundled_url: str) -> Iterator[FeeSchedule]:
+    app = FeeSchedule(eventsourcing_env(bundled_url))
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def bundled_client(bundled_schedule: FeeSchedule) -> Iterator[TestClient]:
+    with TestClient(create_app(bundled_schedule, tokens={})) as test_client:
+        yield test_client
+
+
+def postgres_schema_check() -> None:
+    try:
+        psycopg.connect(POSTGRES, connect_timeout=5).close()
+    except psycopg.OperationalError as error:
+        pytest.fail(f"PostgreSQL at {POSTGRES} is unreachable ({error})")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_bundle_template() -> Iterator[None]:
+    yield
+    drop_postgres_template()

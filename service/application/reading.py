@@ -10,6 +10,7 @@ from typing import Any
 from domain.billing import PricedClaim, price_claim
 from domain.claims import Claim
 from domain.errors import ItemNotFoundError
+from domain.lookup import filed_under, is_kubun, search
 from domain.rulebook import RuleBook
 from domain.timeline import Interval, intervals, refuse_backwards
 from service.application.history import diff
@@ -60,11 +61,46 @@ class Reading(Kernel):
         book = self.rules([code], known_at, scenario)
         found = book.on(code, as_of)
         if found is None:
+            if not book.history(code) and is_kubun(code):
+                self._refuse_kubun(code, as_of, known_at, scenario)
             reason = book.why_not_in_force(code, as_of)
             if known_at is not None:
                 reason += f" (as recorded at {known_at.isoformat()})"
             raise ItemNotFoundError(reason)
         return found
+
+    def _refuse_kubun(
+        self,
+        kubun: str,
+        as_of: date,
+        known_at: datetime | None,
+        scenario: Sequence[str],
+    ) -> None:
+        """A 区分番号 asked for as a code: name the codes it files that day."""
+        filed = filed_under(kubun, self.schedule(as_of, known_at, scenario))
+        if not filed:
+            raise ItemNotFoundError(
+                f"{kubun} is a 区分番号, not an item code, and no item in force on "
+                f"{as_of} is filed under it"
+            )
+        named = ", ".join(f"{i.state.code} {i.state.name}" for i in filed[:10])
+        more = f" and {len(filed) - 10} more" if len(filed) > 10 else ""
+        raise ItemNotFoundError(
+            f"{kubun} is a 区分番号, not an item code: on {as_of} it files "
+            f"{named}{more}; ask for one of these codes, or search for {kubun}",
+            tuple(i.state.code for i in filed),
+        )
+
+    def search(
+        self,
+        query: str,
+        as_of: date,
+        known_at: datetime | None = None,
+        scenario: Sequence[str] = (),
+    ) -> list[Interval]:
+        """The items in force on `as_of` that `query` finds, best first: a
+        9-digit code, a 区分番号 or its start, or a part of the name."""
+        return search(query, self.schedule(as_of, known_at, scenario))
 
     def schedule(
         self, as_of: date, known_at: datetime | None, scenario: Sequence[str] = ()

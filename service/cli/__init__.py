@@ -14,6 +14,8 @@ app = typer.Typer(
 app.command("import")(records.import_files)
 for command in (
     lookups.item,
+    lookups.search,
+    lookups.sources,
     lookups.schedule,
     claims.price,
     claims.replay,

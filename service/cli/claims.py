@@ -19,6 +19,7 @@ from service.cli.common import (
     as_instant,
     console,
     fail,
+    note_if_beyond,
     opened,
     refusals,
     scenario_ids,
@@ -54,7 +55,8 @@ def price(
         claim = read_claim(claim_file.read_bytes(), Settings.from_env().max_claim_lines)
     with opened() as schedule:
         priced = schedule.price(claim, moment, scenario_ids(scenario))
-    out = PricedClaimOut.of(priced)
+        beyond = note_if_beyond(schedule, *(line.date for line in claim.lines))
+    out = PricedClaimOut.of(priced, beyond)
     if as_json:
         print(out.model_dump_json(indent=2))
         return

@@ -102,13 +102,27 @@ def scenario_ids(text: str | None) -> tuple[str, ...]:
     return split_ids(text)
 
 
-def items_table(intervals: list[Interval], title: str) -> Table:
+def note_if_beyond(schedule: FeeSchedule, *days: date) -> bool:
+    """Whether a date is past the store's data; if so, say it on stderr."""
+    if not schedule.beyond_data_through(*days):
+        return False
+    print(
+        f"kaitei: note: {max(days)} is after {schedule.data_through()}, the newest "
+        "publication held (kaitei sources): a change published later is not known",
+        file=sys.stderr,
+    )
+    return True
+
+
+def items_table(intervals: list[Interval], title: str, kubun: bool = False) -> Table:
     table = Table(title=title)
-    for column in ("code", "name", "value", "unit", "valid", "revision", "source"):
+    columns = ("code", "name", "value", "unit", "valid", "revision", "source")
+    for column in ("区分番号", *columns) if kubun else columns:
         table.add_column(column)
     for i in intervals:
         out = ItemOut.of(i).model_dump(mode="json")
         table.add_row(
+            *([out["kubun"] or ""] if kubun else []),
             out["code"],
             out["name"],
             json.dumps(out["value"]),

@@ -1,4 +1,5 @@
-"""`kaitei item|schedule|history|diff`: the schedule on a date, and how it changed."""
+"""`kaitei item|search|sources|schedule|history|diff`: the schedule on a date,
+where it comes from, and how it changed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from service.application.context import today_in_japan
 from service.cli.common import (
     SCENARIO_HELP,
     as_date,
@@ -16,11 +18,13 @@ from service.cli.common import (
     console,
     items_table,
     normalise,
+    note_if_beyond,
     opened,
     scenario_ids,
 )
 from service.contract.audit import field_json, history_json
-from service.contract.items import ItemOut
+from service.contract.items import ItemAnswer, ItemOut, SearchOut, item_json
+from service.contract.sources import SourceOut, SourcesOut
 from service.contract.tables import diff_csv, schedule_csv
 
 AsOf = Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD or 和暦")]
@@ -41,10 +45,69 @@ def item(
     day, moment = as_date(as_of), as_instant(known_at)
     with opened() as schedule:
         found = schedule.item(normalise(code), day, moment, scenario_ids(scenario))
+        beyond = note_if_beyond(schedule, day)
     if as_json:
-        print(ItemOut.of(found).model_dump_json(indent=2))
+        answer = {**item_json(found), "beyond_data_through": beyond}
+        print(ItemAnswer.model_validate(answer).model_dump_json(indent=2))
         return
     console.print(items_table([found], f"{code} as of {as_of}"))
+
+
+def search(
+    query: Annotated[
+        str, typer.Argument(help="Code, 区分番号 (or its start) or name.")
+    ],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Default today.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Items in force on a date found by code, 区分番号 or a part of the name."""
+    day = as_date(as_of) if as_of else today_in_japan()
+    with opened() as schedule:
+        found = schedule.search(query, day)
+        beyond = note_if_beyond(schedule, day)
+    if as_json:
+        shown = [ItemOut.of(i) for i in found[:limit]]
+        out = SearchOut(
+            q=query,
+            as_of=day,
+            count=len(found),
+            beyond_data_through=beyond,
+            items=shown,
+        )
+        print(out.model_dump_json(indent=2))
+        return
+    title = f"{query!r} on {day}: {len(found)} found" + (
+        f", first {limit} shown" if len(found) > limit else ""
+    )
+    console.print(items_table(found[:limit], title, kubun=True))
+
+
+def sources(as_json: AsJson = False) -> None:
+    """Every publication the store holds, and the date its data runs to."""
+    with opened() as schedule:
+        held, through = schedule.sources(), schedule.data_through()
+    if as_json:
+        out = SourcesOut(
+            data_through=through,
+            count=len(held),
+            sources=[SourceOut.of(p) for p in held],
+        )
+        print(out.model_dump_json(indent=2))
+        return
+    table = Table(title=f"{len(held)} publications, data through {through or '—'}")
+    for column in ("kind", "name", "published", "effective", "recorded", "by"):
+        table.add_column(column)
+    for p in held:
+        table.add_row(
+            p.kind,
+            p.name,
+            str(p.published or ""),
+            str(p.effective_from),
+            p.recorded_at.isoformat()[:19],
+            p.recorded_by,
+        )
+    console.print(table)
 
 
 def schedule(
@@ -54,6 +117,7 @@ def schedule(
     day, moment = as_date(as_of), as_instant(known_at)
     with opened() as fee_schedule:
         found = fee_schedule.schedule(day, moment, scenario_ids(scenario))
+        note_if_beyond(fee_schedule, day)
     if csv:
         sys.stdout.write(schedule_csv(found).lstrip("\ufeff"))
         return
@@ -101,6 +165,7 @@ def diff(
     first, last, moment = as_date(start), as_date(end), as_instant(known_at)
     with opened() as schedule:
         found = schedule.diff(first, last, moment, scenario_ids(scenario))
+        note_if_beyond(schedule, last)
     if as_csv:
         sys.stdout.write(diff_csv(found).lstrip("\ufeff"))
         return

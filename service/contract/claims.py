@@ -94,10 +94,15 @@ class PricedClaimOut(BaseModel):
     difference_points: SignedValue | None = Field(
         None, description="total_points - billed_points, when billed_points is given"
     )
+    beyond_data_through: bool = Field(
+        False,
+        description="True when a line's date is after `data_through` (GET "
+        "/sources): it was priced under rules that a later publication may change.",
+    )
     lines: list[PricedLineOut]
 
     @classmethod
-    def of(cls, priced: PricedClaim) -> PricedClaimOut:
+    def of(cls, priced: PricedClaim, beyond: bool = False) -> PricedClaimOut:
         difference: Decimal | None = None
         if priced.billed_points is not None:
             difference = priced.total_points - priced.billed_points
@@ -107,6 +112,7 @@ class PricedClaimOut(BaseModel):
             total_yen=priced.total_yen,
             billed_points=priced.billed_points,
             difference_points=difference,
+            beyond_data_through=beyond,
             lines=[
                 PricedLineOut(
                     index=p.index,

@@ -90,8 +90,39 @@ def item_json(interval: Interval) -> dict[str, object]:
     }
 
 
+BEYOND = (
+    "True when a date asked is after `data_through` (GET /sources): a change "
+    "published later is not known to kaitei, so the answer may not be current."
+)
+
+
+class ItemAnswer(ItemOut):
+    """`GET /items/{code}`: the item, and whether its date is past the data."""
+
+    beyond_data_through: bool = Field(False, description=BEYOND)
+
+
 class ScheduleOut(BaseModel):
     as_of: date
+    beyond_data_through: bool = Field(False, description=BEYOND)
+    items: list[ItemOut]
+
+
+class SearchQuery(AsOfQuery):
+    q: str = Field(
+        min_length=1,
+        max_length=200,
+        description="A 9-digit code, a 区分番号 or its start (A000, B001-3), or a "
+        "part of the name; full-width and half-width forms match alike.",
+    )
+    limit: int = Field(50, ge=1, le=1000, description="At most this many items.")
+
+
+class SearchOut(BaseModel):
+    q: str
+    as_of: date
+    count: int = Field(description="How many items match (items holds `limit`).")
+    beyond_data_through: bool = Field(False, description=BEYOND)
     items: list[ItemOut]
 
 
@@ -119,6 +150,7 @@ class DiffQuery(WindowQuery):
 
 
 class DiffOut(BaseModel):
+    beyond_data_through: bool = Field(False, description=BEYOND)
     added: list[ItemOut]
     abolished: list[ItemOut]
     changed: list[dict[str, object]]

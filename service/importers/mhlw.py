@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 from domain.master_rows import MasterFile, MasterRow
+from domain.publications import MASTER_FILE_NAME
 
-FILE_NAME = re.compile(r"^s_(?P<all>ALL)?(?P<published>\d{8})\.(?P<ext>csv|zip)$")
+FILE_NAME = MASTER_FILE_NAME
 FIELDS = 150
 
 

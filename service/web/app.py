@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -22,9 +23,14 @@ from service.web.routers import (
     health,
     imports,
     items,
+    lookup,
     revisions,
     schedule,
 )
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def create_app(
@@ -44,7 +50,7 @@ def create_app(
             eventsourcing_env(settings.database_url)
         )
         if owned and settings.load_bundled:
-            load_bundle(app.state.schedule)
+            load_bundle(app.state.schedule, _to_stderr)
         yield
         if owned:
             app.state.schedule.close()
@@ -54,7 +60,8 @@ def create_app(
         summary="Revision history of Japan's medical fee schedule (診療報酬点数表).",
         lifespan=lifespan,
     )
-    for module in (revisions, items, schedule, changes, claims, imports, audit, health):
+    routers = (revisions, items, lookup, schedule, changes, claims, imports, audit)
+    for module in (*routers, health):
         app.include_router(module.router)
     app.state.settings = settings
     if fee_schedule is not None:  # usable before lifespan runs (in-process tests)

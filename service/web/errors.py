@@ -40,4 +40,7 @@ async def domain_error_response(_: Request, exc: Exception) -> JSONResponse:
         detail = [{"loc": ["query", exc.field], "msg": str(exc), "type": "refused"}]
         return JSONResponse(status_code=422, content={"detail": detail})
     status = next((s for t, s in STATUS_FOR.items() if isinstance(exc, t)), 422)
+    if isinstance(exc, ItemNotFoundError) and exc.codes:
+        content = {"detail": str(exc), "codes": list(exc.codes)}
+        return JSONResponse(status_code=404, content=content)
     return JSONResponse(status_code=status, content={"detail": str(exc)})

@@ -1,4 +1,4 @@
-"""`POST /claims/price` on the bundled, seed-sourced schedule."""
+"""`POST /claims/price` on the bundled schedule: the real master and the seed rules."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.application import FeeSchedule
-from service.importers.documents import bundled_documents, read_document
-
 SAISHIN, GAIRAI, TOKUTEI_100, SHOHOSEN, TOKUTEI_SHOHO = (
     "112007410",
     "112011010",
@@ -17,14 +14,13 @@ SAISHIN, GAIRAI, TOKUTEI_100, SHOHOSEN, TOKUTEI_SHOHO = (
     "120002910",
     "120003270",
 )
-SEIKATSU_II, SHOSHIN, MEAL = "B001-3-3", "111000110", "197000110"
+TOKUTEI_SHOHO_2024 = "120005710"  # 特定疾患処方管理加算 from 2024-06-01
+SEIKATSU_II, SHOSHIN, MEAL = "113707110", "111000110", "197000110"
 
 
 @pytest.fixture
-def bundled(client: TestClient, schedule: FeeSchedule) -> TestClient:
-    for path in bundled_documents():
-        schedule.record_revision(read_document(path), "test")
-    return client
+def bundled(bundled_client: TestClient) -> TestClient:
+    return bundled_client
 
 
 def line(code: str, day: str, disease: str | None = "I10", quantity: int = 1):
@@ -63,7 +59,7 @@ def test_seed_002_table_2_visit_is_468_points_after_the_revision(
     bundled: TestClient,
 ) -> None:
     # 表2 【改定後の算定イメージ】: 75 + 333 + 60 = 468; 外来管理加算 and
-    # 特定疾患処方管理加算2 are not billable with 生活習慣病管理料(Ⅱ) (表1).
+    # 特定疾患処方管理加算 are not billable with 生活習慣病管理料(Ⅱ) (表1).
     day = "2024-06-03"
     priced = price(
         bundled,
@@ -71,14 +67,16 @@ def test_seed_002_table_2_visit_is_468_points_after_the_revision(
         line(SEIKATSU_II, day),
         line(GAIRAI, day),
         line(SHOHOSEN, day),
-        line(TOKUTEI_SHOHO, day, "J45"),  # still a 特定疾患: rejected for the exclusion
+        line(TOKUTEI_SHOHO_2024, day, "J45"),  # a 特定疾患: rejected for the exclusion
+        line(TOKUTEI_SHOHO, day, "J45"),  # abolished on 2024-05-31
     )
     by_code = {x["code"]: x for x in priced["lines"]}
 
     assert priced["total_points"] == 468
-    assert by_code[SAISHIN]["revision"] == "r6-2024"
+    assert by_code[SAISHIN]["revision"] == "s_20240306.csv"
     assert by_code[GAIRAI]["reason"] == "excluded"
-    assert by_code[TOKUTEI_SHOHO]["reason"] == "excluded"
+    assert by_code[TOKUTEI_SHOHO_2024]["reason"] == "excluded"
+    assert by_code[TOKUTEI_SHOHO]["reason"] == "not_in_force"
     assert by_code[GAIRAI]["amount"] == 0
 
 
@@ -106,7 +104,7 @@ def test_a_disease_removed_in_2024_is_eligible_in_may_and_not_in_june(
 def test_meals_across_the_boundary_are_priced_in_yen_by_meal_date(
     bundled: TestClient,
 ) -> None:
-    # seed 002 告示第六十四号: 入院時食事療養(Ⅰ) 640 → 670 yen a meal from 2024-06-01
+    # seed 002 告示第六十四号 and the master: 入院時食事療養(Ⅰ) 640 → 670 yen a meal
     priced = price(
         bundled,
         line(MEAL, "2024-05-31", None, quantity=3),
@@ -138,7 +136,7 @@ def test_tokutei_is_twice_a_month_and_not_with_shoshinryo(
         None,
         "limit_exceeded",
     ]
-    assert priced["total_points"] == 288 + 147 + 147
+    assert priced["total_points"] == 291 + 147 + 147  # 初診料 291 from 2024-06-01
 
 
 def test_an_add_on_needs_its_base_on_the_same_day(bundled: TestClient) -> None:

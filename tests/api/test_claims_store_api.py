@@ -7,8 +7,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.application import FeeSchedule
-from service.importers.documents import bundled_documents, read_document
 from tests.api.test_claims_api import (
     GAIRAI,
     SAISHIN,
@@ -22,10 +20,8 @@ MAY = "2024-05-20"
 
 
 @pytest.fixture
-def bundled(client: TestClient, schedule: FeeSchedule) -> TestClient:
-    for path in bundled_documents():
-        schedule.record_revision(read_document(path), "test")
-    return client
+def bundled(bundled_client: TestClient) -> TestClient:
+    return bundled_client
 
 
 def table2(claim_id: str = "2024-05-0001", billed: int = 406) -> dict[str, Any]:
@@ -82,7 +78,7 @@ def test_a_backdated_revision_shows_which_line_changed_and_why(
                 "status": "priced",
                 "unit_value": 73,
                 "amount": 73,
-                "revision": "bundle-2020-master",
+                "revision": "s_ALL20220218.zip",
                 "reason": None,
             },
             "after": {

@@ -18,14 +18,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from service.application import FeeSchedule
-from service.importers.documents import bundled_documents, read_document
 from service.store import eventsourcing_env
 from service.web.app import create_app
+from tests.bundled import sqlite_copy
 
-STORE = Path(tempfile.mkdtemp(prefix="kaitei-fuzz-")) / "kaitei.sqlite3"
-FEE_SCHEDULE = FeeSchedule(eventsourcing_env(f"sqlite:///{STORE}"))
-for path in bundled_documents():
-    FEE_SCHEDULE.record_revision(read_document(path), "fuzz")
+STORE = sqlite_copy(Path(tempfile.mkdtemp(prefix="kaitei-fuzz-")))
+FEE_SCHEDULE = FeeSchedule(eventsourcing_env(STORE))
 APP = create_app(FEE_SCHEDULE, tokens={})
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 schema.config.generation.update(modes=list(GenerationMode))  # positive and negative

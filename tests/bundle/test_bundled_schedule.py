@@ -1,4 +1,5 @@
-"""The bundled, seed-sourced revisions in data/revisions, as a new user finds them."""
+"""The bundle as a new user finds it: every 医科診療行為マスター file to 2025-09, and
+the seed-sourced rules of data/revisions on the real codes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from domain.errors import ItemNotFoundError
 from service.application import FeeSchedule
+from service.importers.bundle import bundled_masters, load_bundle
 from service.importers.documents import bundled_documents, read_document
 from tests.servers import kaitei_serve
 
@@ -18,10 +20,8 @@ SAIISHIN, MEAL, FUTAN = "112007410", "197000110", "futan.shokuji.ippan"
 
 
 @pytest.fixture
-def bundled(schedule: FeeSchedule) -> FeeSchedule:
-    for path in bundled_documents():
-        schedule.record_revision(read_document(path), "test")
-    return schedule
+def bundled(bundled_schedule: FeeSchedule) -> FeeSchedule:
+    return bundled_schedule
 
 
 def state(schedule: FeeSchedule, code: str, day: str):
@@ -35,8 +35,8 @@ def test_saishinryo_is_73_then_75_citing_its_sources(bundled: FeeSchedule) -> No
     )
 
     assert (may.state.value, june.state.value) == (73, 75)
-    assert "s_ALL20220218.zip" in may.source
-    assert "002_8ea418abf8c24ad7.txt" in june.source
+    assert may.revision == "s_ALL20220218.zip"
+    assert june.revision == "s_20240306.csv"  # the master, which seed 002 agrees with
 
 
 def test_meal_charges_and_standard_burdens_change_on_2024_06_01(
@@ -45,6 +45,9 @@ def test_meal_charges_and_standard_burdens_change_on_2024_06_01(
     assert state(bundled, MEAL, "2024-05-31").state.value == 640
     assert state(bundled, MEAL, "2024-06-01").state.value == 670
     assert state(bundled, MEAL, "2024-06-01").state.unit == "yen"
+    assert state(bundled, MEAL, "2025-04-01").state.value == 690  # s_20250307.csv
+    reading = [h for h in bundled.history(MEAL) if h.op == "interpret"]
+    assert "告示第六十四号" in (reading[0].text or "")
     assert state(bundled, FUTAN, "2024-05-31").state.value == 460
     assert state(bundled, FUTAN, "2024-06-01").state.value == 490
 
@@ -61,15 +64,17 @@ def test_diabetes_leaves_the_tokutei_list_and_anaphylaxis_joins(
     assert {"T782", "G610", "J45"} <= set(after)
 
 
-def test_seikatsu_ii_is_new_in_2024_and_excludes_gairai_kanri(
+def test_seikatsu_ii_is_its_real_code_new_in_2024_and_excludes_gairai_kanri(
     bundled: FeeSchedule,
 ) -> None:
     with pytest.raises(ItemNotFoundError, match="introduced from 2024-06-01"):
-        state(bundled, "B001-3-3", "2024-05-31")
-    found = state(bundled, "B001-3-3", "2024-06-01").state
+        state(bundled, "113707110", "2024-05-31")
+    found = state(bundled, "113707110", "2024-06-01").state
 
-    assert found.value == 333
-    assert {x.code for x in found.exclusions} == {"112011010", "120003270"}
+    assert (found.value, found.kubun) == (333, "B001-3-3")
+    assert {x.code for x in found.exclusions} == {"112011010", "120005710"}
+    with pytest.raises(ItemNotFoundError, match="has ever been recorded"):
+        state(bundled, "B001-3-3", "2024-06-01")  # the made-up code is gone
 
 
 def test_the_ippanmei_tokurei_ends_and_taisei_kyoka_is_abolished(
@@ -81,6 +86,34 @@ def test_the_ippanmei_tokurei_ends_and_taisei_kyoka_is_abolished(
     assert state(bundled, "190194870", "2024-05-31").state.value == 200
     with pytest.raises(ItemNotFoundError, match="abolished from 2024-06-01"):
         state(bundled, "190194870", "2024-06-01")
+
+
+def test_the_tokutei_shoho_kasan_is_replaced_in_2024(bundled: FeeSchedule) -> None:
+    assert state(bundled, "120003270", "2024-05-31").state.value == 66
+    with pytest.raises(ItemNotFoundError, match="abolished from 2024-06-01"):
+        state(bundled, "120003270", "2024-06-01")
+    new = state(bundled, "120005710", "2024-06-01").state
+
+    assert (new.value, new.addon_to) == (56, ("120002910",))
+    assert "E11" not in new.eligible_diseases
+
+
+def test_the_bundle_holds_the_whole_master(bundled: FeeSchedule) -> None:
+    on_the_revision = bundled.schedule(date(2024, 6, 1), None)
+
+    assert len(bundled_masters()) == 79
+    assert len(on_the_revision) > 10_000
+    assert state(bundled, "111000110", "2024-06-01").state.value == 291
+    assert [
+        state(bundled, c, "2024-06-01").state.value for c in ("120004270", "120003570")
+    ] == [10, 8]
+
+
+def test_loading_again_records_nothing(bundled: FeeSchedule) -> None:
+    before = bundled.position()
+
+    assert load_bundle(bundled) == 0
+    assert bundled.position() == before
 
 
 def test_every_bundled_change_cites_its_evidence() -> None:
@@ -105,8 +138,8 @@ def test_a_fresh_serve_answers_from_the_bundle(served: str) -> None:
 
     assert may.json()["value"] == 73
     assert june.json()["value"] == 75
-    assert june.json()["revision"] == "r6-2024"
-    assert "002_8ea418abf8c24ad7.txt" in june.json()["source"]
+    assert june.json()["revision"] == "s_20240306.csv"
+    assert httpx.get(f"{served}/items/113707110").json()["kubun"] == "B001-3-3"
 
 
 def test_the_2016_interpretation_is_in_the_history_and_changes_no_value(

@@ -233,14 +233,12 @@ def test_verify_exits_1_naming_an_edited_event(
 
 
 def test_price_gives_seed_002_table_2_figures_on_the_bundle(
-    database_url: str, tmp_path: Path
+    bundled_url: str, tmp_path: Path
 ) -> None:
-    from service.importers.documents import bundled_documents
-
-    kaitei(database_url, "import", *map(str, bundled_documents()))
+    database_url = bundled_url
     visit = {  # 002_8ea418abf8c24ad7.txt 表2
         "may": ["112007410", "112011010", "113001910", "120002910", "120003270"],
-        "june": ["112007410", "B001-3-3", "120002910"],
+        "june": ["112007410", "113707110", "120002910"],
     }
     totals = {}
     for name, codes in visit.items():
@@ -253,3 +251,36 @@ def test_price_gives_seed_002_table_2_figures_on_the_bundle(
         )["total_points"]
 
     assert totals == {"may": 406, "june": 468}
+
+
+def test_search_finds_by_name_and_kubun_on_the_bundle(bundled_url: str) -> None:
+    by_name = json.loads(
+        kaitei(bundled_url, "search", "初診料", "--as-of", "R6.6.1", "--json").stdout
+    )
+    by_kubun = kaitei(bundled_url, "search", "b001-3-3", "--as-of", "2024-06-01")
+
+    assert by_name["items"][0]["code"] == "111000110"
+    assert by_name["items"][0]["value"] == 291
+    assert by_kubun.returncode == 0
+    assert "113707110" in by_kubun.stdout
+    assert "113707210" in by_kubun.stdout
+
+
+def test_sources_and_a_date_past_the_data_are_told(bundled_url: str) -> None:
+    listed = kaitei(bundled_url, "sources")
+    later = kaitei(bundled_url, "item", "111000110", "--as-of", "2026-06-01")
+    inside = kaitei(bundled_url, "item", "111000110", "--as-of", "2025-09-01")
+
+    assert "data through 2025-09-01" in listed.stdout
+    assert "s_20250901.csv" in listed.stdout
+    assert later.returncode == 0
+    assert "after 2025-09-01" in later.stderr
+    assert inside.stderr == ""
+
+
+def test_a_kubun_as_an_item_code_names_its_codes(bundled_url: str) -> None:
+    found = kaitei(bundled_url, "item", "A000", "--as-of", "2024-06-01")
+
+    assert found.returncode == 1
+    assert found.stderr.count("\n") == 1
+    assert "111000110 初診料" in found.stderr

@@ -18,7 +18,9 @@ from tests.conftest import STORES, postgres_schema
 
 # Real files from shared/masters/ika-shinryo-koi (支払基金 基本マスター, public data),
 # copied into the repository so that the tests run wherever it is checked out.
-MASTERS = Path(__file__).resolve().parents[1] / "data" / "ika-shinryo-koi.zip"
+MASTERS = (
+    Path(__file__).resolve().parents[2] / "data" / "masters" / "ika-shinryo-koi.zip"
+)
 # Every change file up to the first one with undated rows (s_20220415.csv).
 IN_ORDER = [
     "s_ALL20220218.zip",

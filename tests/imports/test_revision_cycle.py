@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from domain.errors import ItemNotFoundError
+from projections.rows import from_instant
 from service.application import FeeSchedule
 from service.importers.masters import import_master
 from service.importers.mhlw import read_master
 from service.store import eventsourcing_env
-from tests.conftest import STORES, postgres_schema
+from tests.bundled import postgres_copy, sqlite_copy
+from tests.conftest import STORES
 from tests.imports.test_mhlw_files import MASTERS
 
 
@@ -28,22 +30,21 @@ def names() -> list[str]:
 def cycle(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[FeeSchedule, dict[str, datetime]]]:
+    """The bundle, which imports every file in publication order (as `kaitei
+    import --effective-from published`), and a moment just before each file."""
     if request.param == "sqlite":
-        urls: Iterator[str] = iter(
-            [f"sqlite:///{tmp_path_factory.mktemp('cycle') / 'k.sqlite3'}"]
-        )
+        urls: Iterator[str] = iter([sqlite_copy(tmp_path_factory.mktemp("cycle"))])
     else:
-        urls = postgres_schema()
+        urls = postgres_copy()
     schedule = FeeSchedule(eventsourcing_env(next(urls)))
-    imported_at: dict[str, datetime] = {}
-    with zipfile.ZipFile(MASTERS) as archive:
-        for name in names():
-            imported_at[name] = datetime.now(UTC)
-            master = read_master(name, archive.read(name))
-            # as `kaitei import --effective-from published`: the file's date for
-            # undated rows nothing else dates (the 2022 files have some)
-            import_master(schedule, master, master.published, "t")
-    yield schedule, imported_at
+    # what kaitei knew just before a file: all that the files before it recorded
+    rows = schedule.view.revisions()
+    tick = timedelta(microseconds=1)
+    after = [from_instant(rows[0]["recorded_at"]) - tick] + [
+        from_instant(r["recorded_at"]) + tick for r in rows
+    ]
+    before = {str(r["revision_id"]): after[n] for n, r in enumerate(rows)}
+    yield schedule, before
     schedule.close()
     next(urls, None)
 

@@ -93,8 +93,10 @@ def price_claim(
     """Every line priced on its own date (honouring known_at and scenario), or
     rejected with its reason; total_yen = 10 × total_points + yen amounts."""
     _refuse_long(body, settings)
-    priced = schedule.price(body.to_domain(), query.known_at, split_ids(query.scenario))
-    return PricedClaimOut.of(priced)
+    claim = body.to_domain()
+    priced = schedule.price(claim, query.known_at, split_ids(query.scenario))
+    beyond = schedule.beyond_data_through(*(line.date for line in claim.lines))
+    return PricedClaimOut.of(priced, beyond)
 
 
 def _refuse_long(claim: ClaimIn, settings: Settings) -> None:

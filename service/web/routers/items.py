@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from service.application.context import today_in_japan
 from service.contract.audit import history_json
 from service.contract.fields import normalise_code
-from service.contract.items import AsOfQuery, ItemOut
+from service.contract.items import AsOfQuery, ItemAnswer, item_json
 from service.web.dependencies import ScheduleDep
 
 router = APIRouter(prefix="/items", tags=["items"])
@@ -20,13 +20,17 @@ def read_item(
     code: Annotated[str, Path(max_length=40)],
     query: Annotated[AsOfQuery, Query()],
     schedule: ScheduleDep,
-) -> ItemOut:
-    """The item's state on `as_of` (default today), with its revision and source."""
+) -> ItemAnswer:
+    """The item's state on `as_of` (default today), with its revision and source.
+    A 区分番号 that is not itself a code is 404 naming the codes filed under it."""
     as_of = query.as_of or today_in_japan()
     found = schedule.item(
         str(normalise_code(code)), as_of, query.known_at, query.scenario_ids()
     )
-    return ItemOut.of(found)
+    beyond = schedule.beyond_data_through(as_of)
+    return ItemAnswer.model_validate(
+        {**item_json(found), "beyond_data_through": beyond}
+    )
 
 
 @router.get("/{code}/history")

@@ -21,6 +21,7 @@ from service.contract.tables import diff_csv, schedule_csv
 from service.web.dependencies import ScheduleDep
 
 router = APIRouter(prefix="/schedule", tags=["schedule"])
+BEYOND_HEADER = "Kaitei-Beyond-Data-Through"  # the CSV's `beyond_data_through`
 
 
 @router.get(
@@ -32,9 +33,18 @@ def read_schedule(
     """Every item in force on `as_of`, ordered by code; `format=csv` for CSV."""
     as_of = query.as_of or today_in_japan()
     intervals = schedule.schedule(as_of, query.known_at, query.scenario_ids())
+    beyond = schedule.beyond_data_through(as_of)
     if query.format == "csv":
-        return Response(schedule_csv(intervals), media_type="text/csv; charset=utf-8")
-    return ScheduleOut(as_of=as_of, items=[ItemOut.of(i) for i in intervals])
+        return Response(
+            schedule_csv(intervals),
+            media_type="text/csv; charset=utf-8",
+            headers={BEYOND_HEADER: str(beyond).lower()},
+        )
+    return ScheduleOut(
+        as_of=as_of,
+        beyond_data_through=beyond,
+        items=[ItemOut.of(i) for i in intervals],
+    )
 
 
 @router.get(
@@ -47,9 +57,15 @@ def read_diff(
     found = schedule.diff(
         query.start, query.end, query.known_at, split_ids(query.scenario)
     )
+    beyond = schedule.beyond_data_through(query.end)
     if query.format == "csv":
-        return Response(diff_csv(found), media_type="text/csv; charset=utf-8")
+        return Response(
+            diff_csv(found),
+            media_type="text/csv; charset=utf-8",
+            headers={BEYOND_HEADER: str(beyond).lower()},
+        )
     return DiffOut(
+        beyond_data_through=beyond,
         added=[ItemOut.of(i) for i in found.added],
         abolished=[ItemOut.of(i) for i in found.abolished],
         changed=[field_change_json(c) for c in found.changed],

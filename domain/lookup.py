@@ -1,0 +1,82 @@
+"""Finding items the way a 医事課 user types them: a 9-digit レセ電 code, a
+区分番号 (`A000`, `B001-3-3`, or the start of one) or a part of the name, with
+full-width and half-width forms (ｼｮｼﾝ, ＡＢＣ, １２３) read alike (NFKC)."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from domain.timeline import Interval
+
+RECEIPT_CODE = re.compile(r"^\d{9}$")
+KUBUN = re.compile(r"^[A-Z]\d{3}(-\d+)*$")  # a whole 区分番号
+KUBUN_START = re.compile(r"^[A-Z]\d{0,3}$")  # `A`, `A0`, `B00`: the start of one
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def folded(text: str) -> str:
+    """The form two spellings of one text share: NFKC, case-folded, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def query_form(query: str) -> str:
+    """The query as a code or 区分番号 is written: NFKC, upper case, ASCII hyphen."""
+    text = unicodedata.normalize("NFKC", query).strip().upper()
+    return re.sub(r"[‐‑‒–—―−ー]", "-", text)  # hyphens and the 長音 typed for one
+
+
+def is_kubun(text: str) -> bool:
+    return KUBUN.match(query_form(text)) is not None
+
+
+def filed_under(kubun: str, items: Iterable[Interval]) -> list[Interval]:
+    """The items whose 区分番号 is `kubun` or starts with it (`B001-3` files
+    B001-3 and B001-3-3, not B001-31)."""
+    wanted = query_form(kubun)
+    return [
+        i
+        for i in items
+        if i.state.kubun
+        and (i.state.kubun == wanted or i.state.kubun.startswith(wanted + "-"))
+    ]
+
+
+def search(query: str, items: Iterable[Interval]) -> list[Interval]:
+    """The items `query` finds, best first: a code, a 区分番号, or a name part."""
+    form = query_form(query)
+    pool = list(items)
+    if RECEIPT_CODE.match(form):
+        return [i for i in pool if i.state.code == form]
+    if KUBUN.match(form):
+        return sorted(filed_under(form, pool), key=_by_kubun)
+    if KUBUN_START.match(form):
+        found = [i for i in pool if (i.state.kubun or "").startswith(form)]
+        if found:
+            return sorted(found, key=_by_kubun)
+    return _by_name(folded(query), pool)
+
+
+def _by_kubun(item: Interval) -> tuple[list[int], str]:
+    number = [int(p) for p in re.findall(r"\d+", item.state.kubun or "")]
+    return number, item.state.code
+
+
+def _by_name(part: str, pool: list[Interval]) -> list[Interval]:
+    """Exact names first, then names that start with `part`, then the rest;
+    codes such as `futan.shokuji.ippan` are matched too."""
+    if not part:
+        return []
+    ranked = []
+    for item in pool:
+        name = folded(item.state.name)
+        if part in name:
+            rank = 0 if name == part else 1 if name.startswith(part) else 2
+        elif part in item.state.code.casefold():
+            rank = 3
+        else:
+            continue
+        ranked.append((rank, item.state.code, item))
+    return [item for _, _, item in sorted(ranked, key=lambda r: (r[0], r[1]))]

@@ -1,0 +1,57 @@
+"""The publications kaitei records and what each one's name says: a master file
+(`s_ALL20220218.zip`, `s_20240306.csv`) carries its publication date; a revision
+document (a 告示, 通知, 疑義解釈 typed in) carries none."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+MASTER_FILE_NAME = re.compile(
+    r"^s_(?P<all>ALL)?(?P<published>\d{8})\.(?P<ext>csv|zip)$"
+)
+
+Kind = Literal["master_full", "master_change", "revision"]
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One publication the store holds, as a user lists them."""
+
+    kind: Kind
+    name: str
+    title: str
+    source: str
+    published: date | None
+    effective_from: date
+    status: str
+    recorded_at: datetime
+    recorded_by: str
+
+
+def kind_of(name: str) -> Kind:
+    match = MASTER_FILE_NAME.match(name)
+    if match is None:
+        return "revision"
+    return "master_full" if match["all"] else "master_change"
+
+
+def published_on(name: str) -> date | None:
+    """The publication date a master file's name carries; None for others."""
+    match = MASTER_FILE_NAME.match(name)
+    if match is None:
+        return None
+    text = match["published"]
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+
+
+def data_through(publications: list[Publication]) -> date | None:
+    """The newest publication date the store holds: for a later date kaitei
+    may not know a change that was published after it."""
+    dates = [p.published for p in publications if p.published]
+    return max(dates) if dates else None

@@ -1,0 +1,43 @@
+"""Sources: every publication the store holds, and the date its data runs to."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.publications import Publication, data_through, kind_of, published_on
+from projections.rows import from_instant
+from service.application.kernel import Kernel
+
+
+class Sources(Kernel):
+    def sources(self) -> list[Publication]:
+        """Every publication recorded, in the order it was recorded."""
+        self.catch_up()
+        return [
+            Publication(
+                kind=kind_of(r["revision_id"]),
+                name=r["revision_id"],
+                title=r["title"],
+                source=r["source"],
+                published=published_on(r["revision_id"]),
+                effective_from=date.fromisoformat(r["effective_from"]),
+                status=r["status"],
+                recorded_at=from_instant(r["recorded_at"]),
+                recorded_by=r["recorded_by"],
+            )
+            for r in self.view.publications()
+        ]
+
+    def data_through(self) -> date | None:
+        """The newest publication date the store holds (None: no dated one)."""
+        position = self.position()
+        cached = getattr(self, "_data_through", None)
+        if cached is None or cached[0] != position:
+            cached = (position, data_through(self.sources()))
+            self._data_through = cached
+        return cached[1]
+
+    def beyond_data_through(self, *days: date) -> bool:
+        """Whether an answer for these dates may miss a later publication."""
+        through = self.data_through()
+        return through is not None and any(day > through for day in days)

@@ -1,0 +1,44 @@
+"""`GET /sources`: the publications the store holds and the date they run to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field, field_serializer
+
+from domain.publications import Kind, Publication
+
+
+class SourceOut(BaseModel):
+    kind: Kind = Field(
+        description="master_full, master_change (医科診療行為マスター) or revision "
+        "(a document: 告示, 通知, 疑義解釈, …)"
+    )
+    name: str = Field(description="The file name or the revision id.")
+    title: str
+    source: str
+    published: date | None = Field(
+        description="Publication date (from a master file's name); null for a "
+        "document, whose date is in `source`."
+    )
+    effective_from: date
+    status: str
+    recorded_at: datetime
+    recorded_by: str
+
+    @field_serializer("recorded_at")
+    def _instant(self, moment: datetime) -> str:
+        return moment.isoformat()  # +00:00, as every other recorded_at
+
+    @classmethod
+    def of(cls, publication: Publication) -> SourceOut:
+        return cls.model_validate(publication, from_attributes=True)
+
+
+class SourcesOut(BaseModel):
+    data_through: date | None = Field(
+        description="The newest publication date held: answers for later dates "
+        "say `beyond_data_through`."
+    )
+    count: int
+    sources: list[SourceOut]
