@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.claims import Claim, ClaimLine
+from domain.line_rules import Billed, Verdict, exclusion_verdict, limit_verdict
 from domain.rulebook import RuleBook
 from domain.timeline import Interval
 from domain.vocabulary import PRICED_UNITS
@@ -30,6 +30,9 @@ class PricedLine:
     source: str | None = None
     reason: str | None = None  # why it was rejected (API.md's reasons)
     detail: str | None = None  # the same, in words
+    rule: dict[str, object] | None = None  # the rule that rejected it
+    unchecked: tuple[str, ...] = ()  # limit units this claim alone cannot settle
+    special_condition: bool = False  # 特例条件: a person must check the exception
 
 
 @dataclass(frozen=True)
@@ -42,21 +45,40 @@ class PricedClaim:
 
 
 def price_claim(claim: Claim, book: RuleBook) -> PricedClaim:
-    """Price every line in claim order; a rejected line counts for no later rule."""
-    priced: list[tuple[ClaimLine, Interval]] = []
+    """Price every line in claim order; a rejected line counts for no later rule.
+    A line that a 背反 rule bills in place of an earlier one displaces it."""
+    billed: list[Billed] = []
     answers: list[PricedLine] = []
     for index, line in enumerate(claim.lines):
         found = book.on(line.code, line.date)
-        refusal = _refusal(line, found, book, priced)
-        if refusal is not None:
-            reason, detail = refusal
+        refusal = _refusal(line, found, book, billed)
+        verdict, between = Verdict(), Verdict()
+        unchecked: tuple[str, ...] = ()
+        if refusal is None:
+            assert found is not None
+            verdict = between = exclusion_verdict(index, line, found, billed)
+            if verdict.reason is None:
+                verdict, unchecked = limit_verdict(line, found, billed)
+        if refusal is not None or verdict.reason is not None:
+            reason, detail = refusal or (verdict.reason or "", verdict.detail)
             answers.append(
-                PricedLine(index, line, "rejected", reason=reason, detail=detail)
+                PricedLine(
+                    index,
+                    line,
+                    "rejected",
+                    reason=reason,
+                    detail=detail,
+                    rule=None if refusal else verdict.rule,
+                    special_condition=False if refusal else verdict.special,
+                )
             )
             continue
         assert found is not None
+        for earlier, rule in between.displaced:
+            billed.remove(earlier)
+            answers[earlier.index] = _displaced(answers[earlier.index], line, rule)
+        billed.append(Billed(index, line, found))
         state = found.state
-        priced.append((line, found))
         answers.append(
             PricedLine(
                 index,
@@ -67,6 +89,7 @@ def price_claim(claim: Claim, book: RuleBook) -> PricedClaim:
                 amount=state.value * line.quantity,
                 revision=found.revision,
                 source=found.source,
+                unchecked=unchecked,
             )
         )
     points = sum((a.amount for a in answers if a.unit == "point"), Decimal(0))
@@ -80,12 +103,30 @@ def price_claim(claim: Claim, book: RuleBook) -> PricedClaim:
     )
 
 
+def _displaced(
+    answer: PricedLine, winner: ClaimLine, rule: dict[str, object]
+) -> PricedLine:
+    return PricedLine(
+        answer.index,
+        answer.line,
+        "rejected",
+        reason="excluded",
+        detail=(
+            f"{answer.line.code} is not billable with {winner.code} in the same "
+            f"{rule.get('scope')}: the 背反 rule bills {winner.code}"
+        ),
+        rule=rule,
+        special_condition=bool(rule.get("special")),
+    )
+
+
 def _refusal(
     line: ClaimLine,
     found: Interval | None,
     book: RuleBook,
-    priced: Sequence[tuple[ClaimLine, Interval]],
+    billed: Sequence[Billed],
 ) -> tuple[str, str] | None:
+    """The checks of the line on its own, and its add-on base."""
     if found is None:
         if not book.history(line.code):
             return "unknown_code", f"no item {line.code} is recorded"
@@ -106,51 +147,10 @@ def _refusal(
             f"the line has {line.disease or 'none'}"
         )
     if state.addon_to and not any(
-        p.code in state.addon_to and p.date == line.date for p, _ in priced
+        b.line.code in state.addon_to and b.line.date == line.date for b in billed
     ):
         return "missing_base", (
             f"{line.code} is an add-on: it needs a priced line of "
             f"{' or '.join(state.addon_to)} on {line.date}"
         )
-    for other, rules in priced:
-        scope = _exclusion_scope(found, rules)
-        if scope is not None and _same(scope, line.date, other.date):
-            return "excluded", (
-                f"{line.code} is not billable with {other.code} in the same {scope}"
-            )
-    for limit in state.limits:
-        used = sum(
-            p.quantity
-            for p, _ in priced
-            if p.code == line.code and _same(limit.per, line.date, p.date)
-        )
-        if used + line.quantity > limit.max:
-            return "limit_exceeded", (
-                f"{line.code}: at most {limit.max} per {limit.per}; "
-                f"{used} already billed"
-            )
     return None
-
-
-def _exclusion_scope(line: Interval, other: Interval) -> str | None:
-    """The scope of an exclusion between two items, declared on either."""
-    for declaring, partner in ((line, other), (other, line)):
-        for exclusion in declaring.state.exclusions:
-            if exclusion.code == partner.state.code:
-                return exclusion.scope
-    return None
-
-
-def _same(per: str, a: date, b: date) -> bool:
-    """Whether two dates fall in the same day, week (Sun–Sat), month or claim."""
-    if per == "day":
-        return a == b
-    if per == "week":
-        return _sunday(a) == _sunday(b)
-    if per == "month":
-        return (a.year, a.month) == (b.year, b.month)
-    return True  # per claim
-
-
-def _sunday(day: date) -> date:
-    return day - timedelta(days=(day.weekday() + 1) % 7)

@@ -4,11 +4,11 @@ rows, answers and CSV alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from domain.rules import Exclusion, Limit
+from domain.rules import Exclusion, Limit, rule_dict, rule_from_dict
 from domain.vocabulary import Op
 
 
@@ -59,7 +59,7 @@ def to_json(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, tuple):
-        return [vars(x).copy() if is_dataclass(x) else x for x in value]
+        return [rule_dict(x) if isinstance(x, Limit | Exclusion) else x for x in value]
     return value
 
 
@@ -73,7 +73,7 @@ def from_json(name: str, data: object) -> object:
         return Decimal(str(data))
     if name in RULE_TYPES:
         kind = RULE_TYPES[name]
-        return tuple(kind(**x) for x in data)  # type: ignore[attr-defined]
+        return tuple(rule_from_dict(kind, x) for x in data)  # type: ignore[attr-defined]
     if isinstance(data, list):
         return tuple(data)
     return data

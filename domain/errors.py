@@ -74,3 +74,7 @@ class MasterRowError(DomainError, ValueError):
 
 class MasterOrderError(DomainError):
     """A master file older than one already imported: order matters."""
+
+
+class TableRowError(DomainError, ValueError):
+    """A 医科電子点数表 file or row cannot be recorded; names file, line and field."""

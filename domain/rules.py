@@ -1,23 +1,67 @@
-"""Billing-rule value objects an item carries: limits and exclusions."""
+"""Billing-rule value objects an item carries: limits (算定回数) and exclusions
+(背反). A rule typed from a document has only its core fields; a rule imported
+from the 医科電子点数表 also names its table, row, 新設年月日 and 特例条件."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import date
 
-from domain.vocabulary import Per, Scope
+from domain.vocabulary import Keep, Per, Scope
+
+
+@dataclass(frozen=True, kw_only=True)
+class Provenance:
+    """Where an imported rule is written: the table file, its row (line), the
+    row's 新設年月日 and the edition (the table's newest 新設)."""
+
+    table: str | None = None
+    row: int | None = None
+    since: date | None = None
+    edition: date | None = None
+    special: bool = False  # 特例条件 1: a person must check the exception
 
 
 @dataclass(frozen=True)
-class Limit:
-    """A count cap (算定回数): at most `max` per day, week, month or claim."""
+class Limit(Provenance):
+    """A count cap (算定回数): at most `max` per `per`. `unit` is the table's
+    算定単位名称 when `per` is a unit kaitei cannot count from claims."""
 
     per: Per
     max: int
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
-class Exclusion:
-    """Not billable together with `code` within the same day or month."""
+class Exclusion(Provenance):
+    """Not billable together with `code` within the same `scope`. `keep` says
+    which is billed when both are: `this` item, the `other`, or the `first`."""
 
     code: str
     scope: Scope
+    keep: Keep = "first"
+
+
+CORE = {"per", "max", "code", "scope"}
+TABLE_BEGAN = date(2010, 4, 1)  # 新設 20100401: "since the table began", a floor
+
+
+def rule_dict(rule: Limit | Exclusion) -> dict[str, object]:
+    """A rule as JSON data: its core fields, and the others only when set."""
+    out: dict[str, object] = {}
+    for f in fields(rule):
+        value = getattr(rule, f.name)
+        if f.name in CORE or value != f.default:
+            out[f.name] = value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+def rule_from_dict(
+    kind: type[Limit] | type[Exclusion], data: dict[str, object]
+) -> Limit | Exclusion:
+    """The inverse of `rule_dict`."""
+    given = dict(data)
+    for name in ("since", "edition"):
+        if isinstance(given.get(name), str):
+            given[name] = date.fromisoformat(str(given[name]))
+    return kind(**given)  # type: ignore[arg-type]

@@ -90,18 +90,29 @@ def apply_change(state: ItemState | None, change: Change) -> ItemState | None:
     return replace(state, **given)  # type: ignore[arg-type]
 
 
+# The changes that set what an item is worth: an interval names the revision of
+# the last of them, not of a later rule or name change (a 背反 table imported
+# later does not become the source of 再診料's 73 点).
+PRICING_OPS = frozenset({"introduce", "revise"})
+
+
 def intervals(facts: Sequence[Fact]) -> list[Interval]:
-    """The item's history as intervals; later-recorded facts win on the same date."""
+    """The item's history as intervals; later-recorded facts win on the same date.
+    Each names the revision and source of the value in force."""
     # stable sort: record order within a date; a reading (interpret) sets no state
     ordered = sorted(
         (f for f in facts if f.change.op != "interpret"), key=lambda f: f.effective_from
     )
     steps: list[tuple[date, ItemState | None, Fact]] = []
     state: ItemState | None = None
+    priced_by: Fact | None = None  # the fact that set the value in force
     for day, group in groupby(ordered, key=lambda f: f.effective_from):
         for fact in group:
             state = apply_change(state, fact.change)
-        steps.append((day, state, fact))
+            if fact.change.op in PRICING_OPS or priced_by is None:
+                priced_by = fact
+        assert priced_by is not None
+        steps.append((day, state, priced_by))
     ends: list[date | None] = [day for day, _, _ in steps[1:]]
     ends += [None] if steps else []
     return [

@@ -20,8 +20,35 @@ Op = Literal[
 ]
 Status = Literal["enacted", "proposed", "withdrawn"]
 Submitted = Literal["enacted", "proposed"]  # a revision is recorded as one of these
-Per = Literal["day", "week", "month", "claim"]  # 算定回数: at most N per …
-Scope = Literal["day", "month"]  # 背反: not billable together within the same …
+# 算定回数: at most N per … The first four are counted within a claim; the
+# periods and spans after them need the patient's other claims (a claim without
+# `patient` is checked within itself and marked unchecked); `unchecked` is a
+# unit kaitei cannot count from claim data (一連, 手術当り, 部位, …), named in the
+# limit's `unit`.
+Per = Literal[
+    "day",
+    "week",
+    "month",
+    "claim",
+    "weeks_2",
+    "months_2",
+    "months_3",
+    "months_4",
+    "months_6",
+    "months_12",
+    "years_5",
+    "patient",
+    "admission",
+    "admission_first_day",
+    "discharge",
+    "first_visit",
+    "first_time",
+    "unchecked",
+]
+# 背反: not billable together within the same … (`same_time`, 同時: the same date,
+# as claim lines carry no time).
+Scope = Literal["day", "month", "week", "same_time"]
+Keep = Literal["first", "this", "other"]  # 背反区分 3 / 1 / 2
 # point (点) and yen (円) are priced on claims; the master's other 点数識別 kinds
 # (%加算, %減算, 減点, マイナス点数) are recorded as they are. An item's unit stays
 # an open set (a str): a 点数識別 the master adds later is kept as `kind_N`.

@@ -80,8 +80,8 @@ class Reading(Kernel):
         filed = filed_under(kubun, self.schedule(as_of, known_at, scenario))
         if not filed:
             raise ItemNotFoundError(
-                f"{kubun} is a 区分番号, not an item code, and no item in force on "
-                f"{as_of} is filed under it"
+                f"no item {kubun} has ever been recorded, and no item in force on "
+                f"{as_of} is filed under it as its 区分番号"
             )
         named = ", ".join(f"{i.state.code} {i.state.name}" for i in filed[:10])
         more = f" and {len(filed) - 10} more" if len(filed) > 10 else ""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.changes import Change, change_from_dict, change_to_dict
 from domain.claims import ClaimLine
-from domain.rules import Exclusion, Limit
+from domain.rules import Exclusion, Limit, rule_dict, rule_from_dict
 from domain.timeline import ItemState
 
 
@@ -29,10 +29,10 @@ class LimitAsDict(Transcoding):
     name = "limit"
 
     def encode(self, obj: Limit) -> dict[str, Any]:
-        return {"per": obj.per, "max": obj.max}
+        return rule_dict(obj)  # a typed rule encodes as before: per and max
 
     def decode(self, data: dict[str, Any]) -> Limit:
-        return Limit(**data)
+        return cast(Limit, rule_from_dict(Limit, data))
 
 
 class ExclusionAsDict(Transcoding):
@@ -40,10 +40,10 @@ class ExclusionAsDict(Transcoding):
     name = "exclusion"
 
     def encode(self, obj: Exclusion) -> dict[str, Any]:
-        return {"code": obj.code, "scope": obj.scope}
+        return rule_dict(obj)
 
     def decode(self, data: dict[str, Any]) -> Exclusion:
-        return Exclusion(**data)
+        return cast(Exclusion, rule_from_dict(Exclusion, data))
 
 
 class ChangeAsDict(Transcoding):

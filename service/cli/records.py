@@ -15,6 +15,7 @@ from service.application.context import os_user
 from service.cli.common import as_date, console, fail, opened, refusals
 from service.importers.documents import read_document
 from service.importers.masters import import_master
+from service.importers.tensuhyo import import_table, is_table_file, read_table
 from service.importers.mhlw import (
     MasterFileError,
     is_master_file,
@@ -25,8 +26,9 @@ from service.importers.mhlw import (
 FilesArg = Annotated[
     list[Path],
     typer.Argument(
-        help="Revision documents (YAML/JSON) or 医科診療行為マスター files "
-        "(s_ALLYYYYMMDD.zip|csv, s_YYYYMMDD.csv)."
+        help="Revision documents (YAML/JSON), 医科診療行為マスター files "
+        "(s_ALLYYYYMMDD.zip|csv, s_YYYYMMDD.csv) or 医科電子点数表 tables "
+        "(03-2背反テーブル2.csv, 05算定回数テーブル.csv, …)."
     ),
 ]
 EffectiveFromOption = Annotated[
@@ -34,7 +36,8 @@ EffectiveFromOption = Annotated[
     typer.Option(
         "--effective-from",
         help="Date for master rows without 変更年月日 (YYYY-MM-DD, 和暦), or "
-        "'published' for each file's publication date.",
+        "'published' for each file's publication date; for a later edition of a "
+        "電子点数表 table, the day the rules it drops or changes end.",
     ),
 ]
 
@@ -51,6 +54,8 @@ def import_files(files: FilesArg, effective_from: EffectiveFromOption = None) ->
             progress.update(task, description=path.name)
             if is_master_file(path):
                 import_master_file(schedule, path, effective_from)
+            elif is_table_file(path.name):
+                import_table_file(schedule, path, effective_from)
             else:
                 record_file(schedule, path)
             progress.advance(task)
@@ -94,6 +99,34 @@ def import_master_file(
         console.print(
             f"{path}: {master.name} recorded, {len(recorded.events) - 1} item events "
             f"from {len(master.rows)} rows (position {recorded.position})"
+        )
+
+
+def import_table_file(
+    schedule: FeeSchedule, path: Path, effective_from: str | None
+) -> None:
+    """A 医科電子点数表 table; `--effective-from` ends the rules an earlier
+    edition had and this one drops or changes."""
+    with refusals(str(path)):
+        table = read_table(path.name, path.read_bytes())
+        ended = None
+        if effective_from == "published":
+            ended = table.edition
+        elif effective_from:
+            ended = as_date(effective_from)
+        recorded, skipped = import_table(schedule, table, ended, os_user())
+    if not recorded.created:
+        console.print(f"{path}: already imported, nothing new")
+        return
+    console.print(
+        f"{path}: {table.revision_id} recorded, {len(recorded.events) - 1} item "
+        f"events from {len(table.rows)} rows (position {recorded.position})"
+    )
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (" …" if len(skipped) > 5 else "")
+        console.print(
+            f"{path}: {len(skipped)} codes not recorded in kaitei, their rows "
+            f"skipped: {shown}"
         )
 
 

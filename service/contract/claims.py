@@ -84,6 +84,20 @@ class PricedLineOut(BaseModel):
     source: str | None
     reason: str | None
     detail: str | None
+    rule: dict[str, object] | None = Field(
+        None,
+        description="The rule that rejected the line: kind (exclusion or limit), "
+        "scope or per/max/unit, other_code and other_line, and for a rule of the "
+        "医科電子点数表 its table, row, since (新設年月日), edition and special.",
+    )
+    unchecked: list[str] = Field(
+        [],
+        description="Limit units this claim alone cannot settle (the patient's "
+        "other claims, or a unit such as 一連 not countable from claims).",
+    )
+    special_condition: bool = Field(
+        False, description="特例条件: a person must check the exception."
+    )
 
 
 class PricedClaimOut(BaseModel):
@@ -128,6 +142,9 @@ class PricedClaimOut(BaseModel):
                     source=p.source,
                     reason=p.reason,
                     detail=p.detail,
+                    rule=p.rule,
+                    unchecked=list(p.unchecked),
+                    special_condition=p.special_condition,
                 )
                 for p in priced.lines
             ],

@@ -45,14 +45,28 @@ class ScheduleQuery(AsOfQuery):
     format: Literal["json", "csv"] = "json"
 
 
-class LimitOut(BaseModel):
+class Provenance(BaseModel):
+    """Where an imported rule is written (医科電子点数表): omitted when typed."""
+
+    table: str | None = None
+    row: int | None = Field(None, description="Line of the table file.")
+    since: date | None = Field(None, description="The row's 新設年月日.")
+    edition: date | None = Field(None, description="The table's newest 新設.")
+    special: bool = Field(False, description="特例条件: a person checks the exception")
+
+
+class LimitOut(Provenance):
     per: str
     max: int
+    unit: str | None = Field(None, description="算定単位名称 of the table")
 
 
-class ExclusionOut(BaseModel):
+class ExclusionOut(Provenance):
     code: str
     scope: str
+    keep: str = Field(
+        "first", description="Which is billed: `this` item, the `other`, the `first`."
+    )
 
 
 class ItemOut(BaseModel):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from domain.changes import Change
 from domain.revisions import RevisionDraft
 from domain.rules import Exclusion, Limit
-from domain.vocabulary import KnownUnit, Per, Scope, Submitted
+from domain.vocabulary import Keep, KnownUnit, Per, Scope, Submitted
 from service.application.results import Recorded
 from service.contract.audit import event_json
 from service.contract.fields import Code, DateIn, Disease, Evidence, Text, Value
@@ -27,11 +27,19 @@ class Strict(BaseModel):
 class LimitIn(Strict):
     per: Per
     max: int = Field(ge=1, le=9999)
+    unit: str | None = Field(
+        None, max_length=20, description="算定単位名称, for a unit kaitei cannot count"
+    )
+    special: bool = Field(False, description="特例条件: a person checks the exception")
 
 
 class ExclusionIn(Strict):
     code: Code
     scope: Scope
+    keep: Keep = Field(
+        "first", description="Which is billed: `this` item, the `other`, the `first`."
+    )
+    special: bool = Field(False, description="特例条件: a person checks the exception")
 
 
 class ChangeBase(Strict):

@@ -1,6 +1,7 @@
 """What a fresh store starts from: every 医科診療行為マスター file to 2025-09 as
-published (`data/masters/`), then the seed-sourced rules on their codes
-(`data/revisions/`)."""
+published (`data/masters/`), the seed-sourced rules on their codes
+(`data/revisions/`), then the 背反 and 算定回数 tables of the 医科電子点数表
+(`data/tensuhyo/`)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from domain.tensuhyo import Table
 from service.application import FeeSchedule
 from service.application.context import os_user
 from service.importers.documents import bundled_documents, read_document
 from service.importers.masters import import_master
 from service.importers.mhlw import read_master, read_master_name
+from service.importers.tensuhyo import import_table, read_table
 
-MASTER_ARCHIVE = (
-    Path(__file__).resolve().parents[2] / "data" / "masters" / "ika-shinryo-koi.zip"
-)
+DATA = Path(__file__).resolve().parents[2] / "data"
+MASTER_ARCHIVE = DATA / "masters" / "ika-shinryo-koi.zip"
+TABLE_ARCHIVE = DATA / "tensuhyo" / "ika.zip"
 
 Progress = Callable[[str], None]
 
@@ -30,10 +33,20 @@ def bundled_masters(archive: Path = MASTER_ARCHIVE) -> list[str]:
     return sorted(names, key=lambda n: (read_master_name(n), not n.startswith("s_ALL")))
 
 
+def bundled_tables() -> list[Table]:
+    """The 医科電子点数表 tables kaitei imports (背反 and 算定回数), as read."""
+    with zipfile.ZipFile(TABLE_ARCHIVE) as opened:
+        return [
+            read_table(name, opened.read(name))
+            for name in sorted(opened.namelist())
+            if name[:2] in ("03", "05")
+        ]
+
+
 def bundle_ids() -> list[str]:
     """The revision ids the bundle records, in the order it records them."""
     documents = [read_document(p).id for p in bundled_documents()]
-    return bundled_masters() + documents
+    return bundled_masters() + documents + [t.revision_id for t in bundled_tables()]
 
 
 def load_bundle(schedule: FeeSchedule, progress: Progress | None = None) -> int:
@@ -69,6 +82,12 @@ def load_bundle(schedule: FeeSchedule, progress: Progress | None = None) -> int:
             schedule.record_revision(draft, writer)
             done += 1
         say(number, draft.id)
+    first = len(bundled_masters()) + len(bundled_documents()) + 1
+    for number, table in enumerate(bundled_tables(), first):
+        if table.revision_id not in held:
+            import_table(schedule, table, None, writer)
+            done += 1
+        say(number, table.name)
     return done
 
 

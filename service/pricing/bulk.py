@@ -119,6 +119,7 @@ class BulkPricer(Layout):
         # 3. rules between lines, assuming none of them rejects a line; an add-on
         # without its base is rejected here when no other rule looks at its code
         suspect, baseless = between(self, lines, claims, code, iv_safe, ok)
+        suspect[lines.claim[found & self.iv_line_by_line[iv_safe]]] = True
         reason[baseless] = REASON_CODE["missing_base"]
         ok[baseless] = False
         interval = np.where(found, iv_safe, -1)

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from domain.claims import Claim
 from domain.rulebook import RuleBook
+from domain.rules import Exclusion, Limit
 from domain.timeline import Interval
 from service.pricing.code_table import CodeTable
 from service.pricing.columns import I64, spans
@@ -20,6 +21,15 @@ OPEN_END = np.iinfo(np.int64).max
 UNITS = {"point": 0, "yen": 1}
 PERIODS = {"day": 0, "week": 1, "month": 2, "claim": 3}
 SCOPES = {"day": 0, "month": 2}
+
+
+def columnar(rule: Limit | Exclusion) -> bool:
+    """Whether the columns model this rule exactly (else: line by line)."""
+    if rule.special:
+        return False
+    if isinstance(rule, Limit):
+        return rule.per in PERIODS and rule.unit is None
+    return rule.scope in SCOPES and rule.keep == "first"
 
 
 @dataclass
@@ -85,12 +95,26 @@ class Layout:
             (n, self.code_id.get(x.code, -1), SCOPES[x.scope])
             for n, i in enumerate(ivs)
             for x in i.state.exclusions
+            if columnar(x)
         ]
         limits = [
             (n, PERIODS[x.per], x.max)
             for n, i in enumerate(ivs)
             for x in i.state.limits
+            if columnar(x)
         ]
+        # intervals with a rule the columns do not model (背反区分, a week or
+        # 同時 scope, a unit across claims, 特例条件): their claims go line by line
+        self.iv_line_by_line = np.array(
+            [
+                not (
+                    all(columnar(x) for x in i.state.exclusions)
+                    and all(columnar(x) for x in i.state.limits)
+                )
+                for i in ivs
+            ],
+            dtype=np.bool_,
+        )
         self.bases = np.array(bases, np.int64).reshape(-1, 2)
         self.exclusions = np.array(exclusions, np.int64).reshape(-1, 3)
         self.limits = np.array(limits, np.int64).reshape(-1, 3)

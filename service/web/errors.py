@@ -14,6 +14,7 @@ from domain.errors import (
     QueryRefusedError,
     RevisionConflictError,
     RevisionStatusError,
+    TableRowError,
     UnknownRevisionError,
 )
 
@@ -33,7 +34,7 @@ async def domain_error_response(_: Request, exc: Exception) -> JSONResponse:
         loc = ["body", "changes", exc.index, exc.field]
         detail = [{"loc": loc, "msg": str(exc), "type": "change_refused"}]
         return JSONResponse(status_code=422, content={"detail": detail})
-    if isinstance(exc, MasterRowError):
+    if isinstance(exc, MasterRowError | TableRowError):
         detail = [{"loc": ["body"], "msg": str(exc), "type": "import_refused"}]
         return JSONResponse(status_code=422, content={"detail": detail})
     if isinstance(exc, QueryRefusedError):

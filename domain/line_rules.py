@@ -1,0 +1,156 @@
+"""The rules between the lines of one claim: 背反 (exclusions) and 算定回数
+(limits), each answered with the rule that decided, so a user can find it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain.claims import ClaimLine
+from domain.rules import TABLE_BEGAN, Exclusion, Limit, rule_dict
+from domain.timeline import Interval
+
+# Limits counted within the claim only; the patient's other claims could add
+# to the count (a claim is one patient's month), so the line says `unchecked`.
+ACROSS_CLAIMS = {
+    "weeks_2": "２週",
+    "months_2": "２月",
+    "months_3": "３月",
+    "months_4": "４月",
+    "months_6": "６月",
+    "months_12": "１２月",
+    "years_5": "５年",
+    "patient": "患者当り",
+    "admission": "入院中",
+    "first_time": "初回",
+}
+
+
+@dataclass(frozen=True)
+class Billed:
+    """A line priced so far: where it is in the claim, and its item."""
+
+    index: int
+    line: ClaimLine
+    item: Interval
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a rule between lines decided for a new line: rejected (reason,
+    detail, rule), or billed with the earlier lines it displaces."""
+
+    reason: str | None = None
+    detail: str | None = None
+    rule: dict[str, object] | None = None
+    displaced: tuple[tuple[Billed, dict[str, object]], ...] = ()
+    special: bool = False
+
+
+def exclusion_verdict(
+    index: int, line: ClaimLine, item: Interval, billed: list[Billed]
+) -> Verdict:
+    """背反: the new line against each billed line; `keep` decides which stays
+    (`first`: the earlier one), whatever the order of the two lines."""
+    displaced = []
+    for earlier in billed:
+        found = _exclusion(item, earlier.item)
+        if found is None or not same(found[0].scope, line.date, earlier.line.date):
+            continue
+        rule, new_wins = found
+        described = {
+            **_described(rule),
+            "other_code": earlier.line.code,
+            "other_line": earlier.index,
+        }
+        if not new_wins:
+            return Verdict(
+                "excluded",
+                f"{line.code} is not billable with {earlier.line.code} (line "
+                f"{earlier.index}) in the same {rule.scope}{_where(rule)}",
+                described,
+                special=rule.special,
+            )
+        displaced.append(
+            (earlier, {**described, "other_code": line.code, "other_line": index})
+        )
+    return Verdict(displaced=tuple(displaced))
+
+
+def _exclusion(new: Interval, old: Interval) -> tuple[Exclusion, bool] | None:
+    """The exclusion between two items (declared on either) and whether the new
+    line is the one billed."""
+    for rule in new.state.exclusions:
+        if rule.code == old.state.code:
+            return rule, rule.keep == "this"
+    for rule in old.state.exclusions:
+        if rule.code == new.state.code:
+            return rule, rule.keep == "other"
+    return None
+
+
+def limit_verdict(
+    line: ClaimLine, item: Interval, billed: list[Billed]
+) -> tuple[Verdict, tuple[str, ...]]:
+    """算定回数: every limit of the item at once; and the units this claim alone
+    cannot settle (they need the patient's other claims, or are not countable
+    from claim data)."""
+    unchecked: list[str] = []
+    for rule in item.state.limits:
+        if rule.per == "unchecked":
+            unchecked.append(rule.unit or "unchecked")
+            continue
+        window = rule.per if rule.per not in ACROSS_CLAIMS else "claim"
+        if rule.per == "weeks_2":
+            window = "weeks_2"
+        used = sum(
+            b.line.quantity
+            for b in billed
+            if b.line.code == line.code and same(window, line.date, b.line.date)
+        )
+        if used + line.quantity > rule.max:
+            unit = rule.unit or rule.per
+            return (
+                Verdict(
+                    "limit_exceeded",
+                    f"{line.code}: at most {rule.max} per {unit}{_where(rule)}; "
+                    f"{used} already billed",
+                    _described(rule),
+                    special=rule.special,
+                ),
+                (),
+            )
+        if rule.per in ACROSS_CLAIMS:
+            unchecked.append(rule.unit or ACROSS_CLAIMS[rule.per])
+    return Verdict(), tuple(unchecked)
+
+
+def _described(rule: Limit | Exclusion) -> dict[str, object]:
+    kind = "limit" if isinstance(rule, Limit) else "exclusion"
+    return {"kind": kind, **rule_dict(rule)}
+
+
+def _where(rule: Limit | Exclusion) -> str:
+    if rule.table is None:
+        return ""
+    since = f", 新設 {rule.since}" if rule.since else ""
+    if rule.since == TABLE_BEGAN:
+        since = ", 新設 2010-04-01: since the table began"
+    return f" ({rule.table} line {rule.row}{since})"
+
+
+def same(per: str, a: date, b: date) -> bool:
+    """Whether two dates fall in the same day, week (Sun–Sat), month or claim."""
+    if per in ("day", "same_time", "first_visit", "admission_first_day", "discharge"):
+        return a == b
+    if per == "week":
+        return _sunday(a) == _sunday(b)
+    if per == "month":
+        return (a.year, a.month) == (b.year, b.month)
+    if per == "weeks_2":
+        return abs((a - b).days) < 14
+    return True  # per claim
+
+
+def _sunday(day: date) -> date:
+    return day - timedelta(days=(day.weekday() + 1) % 7)

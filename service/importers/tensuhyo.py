@@ -1,0 +1,114 @@
+"""Reading and importing the 医科電子点数表 tables (支払基金): CP932, quoted, no
+header. A 背反 table (03-1..03-4) and the 算定回数 table (05) become rules on
+their items; what a row means is `domain.tensuhyo`."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from datetime import date
+
+from domain.errors import TableRowError
+from domain.tensuhyo import (
+    SCOPE_OF,
+    Table,
+    TableRow,
+    exclusion_row,
+    limit_row,
+    table_revision,
+)
+from service.application import FeeSchedule, Recorded
+
+TABLE_NAME = re.compile(r"^(?P<kind>01|02|03-[1-4]|04|05)[^/\\]*\.csv$")
+FIELDS = {"01": 27, "02": 7, "03": 10, "04": 8, "05": 14}
+NOT_YET = {
+    "01": "the 補助マスターテーブル only links codes to the other tables",
+    "02": "the 包括テーブル is not imported yet",
+    "04": "the 入院基本料テーブル is not imported yet",
+}
+
+
+def is_table_file(name: str) -> bool:
+    return TABLE_NAME.match(name) is not None
+
+
+def read_table(name: str, content: bytes) -> Table:
+    """One table file, every row checked; refuses naming file, line and field."""
+    match = TABLE_NAME.match(name)
+    if match is None:
+        raise TableRowError(f"{name}: not a 医科電子点数表 file name (01…05…csv)")
+    kind = match["kind"]
+    if kind in NOT_YET:
+        raise TableRowError(f"{name}: {NOT_YET[kind]}")
+    try:
+        text = content.decode("cp932")
+    except UnicodeDecodeError as error:
+        raise TableRowError(f"{name}: not CP932 text (byte {error.start})") from None
+    stem = name.removesuffix(".csv")
+    rows, problems, newest = [], [], date.min
+    width = FIELDS[kind[:2]]
+    for line, fields in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
+        if not fields:
+            continue
+        try:
+            row = _row(stem, kind, line, fields, width)
+        except ValueError as error:
+            problems.append(f"line {line}: {error}")
+            continue
+        rows.append(row)
+        newest = max(newest, row.rule.since or newest)
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise TableRowError(
+            f"{name}: nothing recorded: {'; '.join(problems[:5])}{more}"
+        )
+    if not rows:
+        raise TableRowError(f"{name}: no rows")
+    digest = hashlib.sha256(content).hexdigest()
+    return Table(stem, kind, newest, digest, tuple(rows))
+
+
+def _row(stem: str, kind: str, line: int, fields: list[str], width: int) -> TableRow:
+    if len(fields) != width:
+        raise ValueError(f"{len(fields)} fields, expected {width}")
+    for at in (1, 3) if kind.startswith("03") else (1,):
+        if not re.fullmatch(r"1\d{8}", fields[at]):
+            raise ValueError(f"field {at + 1} (診療行為コード) {fields[at]!r}")
+    since_at = 8 if kind.startswith("03") else 12
+    since = _day(fields[since_at], since_at)
+    if kind in SCOPE_OF:
+        if fields[5] not in ("1", "2", "3"):
+            raise ValueError(f"field 6 (背反区分) {fields[5]!r} is not 1, 2 or 3")
+        if fields[6] not in ("0", "1"):
+            raise ValueError(f"field 7 (特例条件) {fields[6]!r} is not 0 or 1")
+        return exclusion_row(stem, kind, line, fields, since)
+    if not fields[5].isdigit() or int(fields[5]) < 1:
+        raise ValueError(f"field 6 (算定回数) {fields[5]!r} is not a count")
+    if fields[6] not in ("0", "1"):
+        raise ValueError(f"field 7 (特例条件) {fields[6]!r} is not 0 or 1")
+    return limit_row(stem, line, fields, since)
+
+
+def _day(text: str, at: int) -> date:
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        raise ValueError(
+            f"field {at + 1} (新設年月日) {text!r} is not a date"
+        ) from None
+
+
+def import_table(
+    schedule: FeeSchedule, table: Table, ended_from: date | None, recorded_by: str
+) -> tuple[Recorded, list[str]]:
+    """Record one edition of a table as one revision (again: nothing), and the
+    codes it skipped (not recorded, or never in force)."""
+    schedule.catch_up()
+    if schedule.view.revisions([table.revision_id]):
+        return Recorded(
+            table.revision_id, created=False, position=schedule.position()
+        ), []
+    draft, skipped = table_revision(table, schedule.rules(None), ended_from)
+    return schedule.record_revision(draft, recorded_by), skipped
