@@ -15,13 +15,13 @@ from service.application.context import os_user
 from service.cli.common import as_date, console, fail, opened, refusals
 from service.importers.documents import read_document
 from service.importers.masters import import_master
-from service.importers.tensuhyo import import_table, is_table_file, read_table
 from service.importers.mhlw import (
     MasterFileError,
     is_master_file,
     read_master,
     read_master_name,
 )
+from service.importers.tensuhyo import import_table, is_table_file, read_table
 
 FilesArg = Annotated[
     list[Path],
