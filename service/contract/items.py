@@ -45,27 +45,44 @@ class ScheduleQuery(AsOfQuery):
     format: Literal["json", "csv"] = "json"
 
 
-class Provenance(BaseModel):
-    """Where an imported rule is written (医科電子点数表): omitted when typed."""
+def _unset(value: object) -> bool:
+    return value is None or value is False
 
-    table: str | None = None
-    row: int | None = Field(None, description="Line of the table file.")
-    since: date | None = Field(None, description="The row's 新設年月日.")
-    edition: date | None = Field(None, description="The table's newest 新設.")
-    special: bool = Field(False, description="特例条件: a person checks the exception")
+
+class Provenance(BaseModel):
+    """Where an imported rule is written (医科電子点数表): left out of the answer
+    when unset, so a typed limit stays `{"per": …, "max": …}`."""
+
+    table: str | None = Field(None, exclude_if=_unset)
+    row: int | None = Field(
+        None, description="Line of the table file.", exclude_if=_unset
+    )
+    since: date | None = Field(
+        None, description="The row's 新設年月日.", exclude_if=_unset
+    )
+    edition: date | None = Field(
+        None, description="The table's newest 新設.", exclude_if=_unset
+    )
+    special: bool = Field(
+        False, description="特例条件: a person checks the exception", exclude_if=_unset
+    )
 
 
 class LimitOut(Provenance):
     per: str
     max: int
-    unit: str | None = Field(None, description="算定単位名称 of the table")
+    unit: str | None = Field(
+        None, description="算定単位名称 of the table", exclude_if=_unset
+    )
 
 
 class ExclusionOut(Provenance):
     code: str
     scope: str
     keep: str = Field(
-        "first", description="Which is billed: `this` item, the `other`, the `first`."
+        "first",
+        description="Which is billed: `this` item, the `other`, the `first`.",
+        exclude_if=lambda keep: keep == "first",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from domain.changes import Change
 from domain.revisions import RevisionDraft
@@ -30,7 +30,9 @@ class LimitIn(Strict):
     unit: str | None = Field(
         None, max_length=20, description="算定単位名称, for a unit kaitei cannot count"
     )
-    special: bool = Field(False, description="特例条件: a person checks the exception")
+    special: StrictBool = Field(
+        False, description="特例条件: a person checks the exception"
+    )
 
 
 class ExclusionIn(Strict):
@@ -39,7 +41,9 @@ class ExclusionIn(Strict):
     keep: Keep = Field(
         "first", description="Which is billed: `this` item, the `other`, the `first`."
     )
-    special: bool = Field(False, description="特例条件: a person checks the exception")
+    special: StrictBool = Field(
+        False, description="特例条件: a person checks the exception"
+    )
 
 
 class ChangeBase(Strict):

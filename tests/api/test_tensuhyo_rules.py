@@ -134,7 +134,6 @@ def test_an_item_answers_its_table_rules(bundled_client: TestClient) -> None:
             "row": limits[0]["row"],
             "since": "2010-04-01",
             "edition": "2025-12-01",
-            "special": False,
             "per": "month",
             "max": 2,
             "unit": "月",

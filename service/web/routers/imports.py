@@ -1,4 +1,5 @@
-"""`/imports/mhlw`: a 医科診療行為マスター file in, one revision recorded."""
+"""`/imports/mhlw` and `/imports/tensuhyo`: a 医科診療行為マスター file or a
+医科電子点数表 table in, one revision recorded."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
+from domain.errors import TableRowError
 from domain.wareki import parse_date
 from service.importers.masters import import_master
 from service.importers.mhlw import FILE_NAME, MasterFileError, read_master
+from service.importers.tensuhyo import TABLE_NAME, import_table, read_table
 from service.web.dependencies import ScheduleDep, SettingsDep, WriterDep
 
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -73,16 +76,9 @@ async def import_mhlw(
 ) -> ImportOut:
     """The file as sent (CP932 CSV, or the zip MHLW ships): one revision per file."""
     limit = settings.max_import_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    content = bytearray()
-    async for chunk in request.stream():
-        content += chunk
-        if len(content) > limit:
-            raise _too_large(limit)
+    content = await _body(request, limit)
     try:
-        master = read_master(filename, bytes(content))
+        master = read_master(filename, content)
     except MasterFileError as error:
         where = ["query", "filename"] if error.field == "filename" else ["body"]
         raise _refused(where, str(error)) from None
@@ -104,6 +100,78 @@ async def import_mhlw(
         changes=len(recorded.events) - 1,
         position=recorded.position,
     )
+
+
+@router.post(
+    "/tensuhyo",
+    status_code=201,
+    responses={
+        200: {"description": "this edition is already imported"},
+        413: {"description": "file too large"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            "required": True,
+        }
+    },
+)
+async def import_tensuhyo(
+    request: Request,
+    filename: Annotated[
+        str,
+        Query(
+            max_length=64,
+            pattern=TABLE_NAME.pattern,
+            description="As 支払基金 names it: 03-2背反テーブル2.csv, "
+            "05算定回数テーブル.csv",
+        ),
+    ],
+    schedule: ScheduleDep,
+    settings: SettingsDep,
+    writer: WriterDep,
+    response: Response,
+    effective_from: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="For a later edition: the day the rules it drops or "
+            "changes end.",
+        ),
+    ] = None,
+) -> ImportOut:
+    """A 背反 (03-x) or 算定回数 (05) table as sent (CP932 CSV): its rows become
+    rules on their items, from their 新設年月日; one revision per edition."""
+    content = await _body(request, settings.max_import_bytes)
+    try:
+        table = read_table(filename, content)
+    except TableRowError as error:
+        raise _refused(["body"], str(error)) from None
+    ended = (
+        None if effective_from is None else _effective(effective_from, table.edition)
+    )
+    recorded, _ = await run_in_threadpool(import_table, schedule, table, ended, writer)
+    if not recorded.created:
+        response.status_code = 200
+    return ImportOut(
+        id=table.revision_id,
+        created=recorded.created,
+        rows=len(table.rows),
+        changes=len(recorded.events) - 1 if recorded.created else 0,
+        position=recorded.position,
+    )
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    content = bytearray()
+    async for chunk in request.stream():
+        content += chunk
+        if len(content) > limit:
+            raise _too_large(limit)
+    return bytes(content)
 
 
 def _too_large(limit: int) -> HTTPException:
