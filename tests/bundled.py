@@ -16,7 +16,7 @@ import psycopg
 from psycopg import sql
 
 from service.application import FeeSchedule
-from service.importers.bundle import load_bundle
+from service.importers.bundle import load_bundle_into
 from service.store import eventsourcing_env
 
 POSTGRES = os.environ.get(
@@ -87,6 +87,6 @@ def _server() -> psycopg.Connection[tuple[object, ...]]:
 def _load(url: str) -> None:
     schedule = FeeSchedule(eventsourcing_env(url))
     try:
-        load_bundle(schedule)
+        load_bundle_into(url, schedule)
     finally:
         schedule.close()

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from domain.errors import DomainError
 from service.application import FeeSchedule
-from service.importers.bundle import load_bundle
+from service.importers.bundle import load_bundle_into
 from service.settings import Settings
 from service.store import eventsourcing_env
 from service.web.body_limit import BodyLimit
@@ -50,7 +50,7 @@ def create_app(
             eventsourcing_env(settings.database_url)
         )
         if owned and settings.load_bundled:
-            load_bundle(app.state.schedule, _to_stderr)
+            load_bundle_into(settings.database_url, app.state.schedule, _to_stderr)
         yield
         if owned:
             app.state.schedule.close()
