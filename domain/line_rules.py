@@ -80,12 +80,12 @@ def exclusion_verdict(
 def _exclusion(new: Interval, old: Interval) -> tuple[Exclusion, bool] | None:
     """The exclusion between two items (declared on either) and whether the new
     line is the one billed."""
-    for rule in new.state.exclusions:
-        if rule.code == old.state.code:
-            return rule, rule.keep == "this"
-    for rule in old.state.exclusions:
-        if rule.code == new.state.code:
-            return rule, rule.keep == "other"
+    rule = new.state.excluding.get(old.state.code)
+    if rule is not None:
+        return rule, rule.keep == "this"
+    rule = old.state.excluding.get(new.state.code)
+    if rule is not None:
+        return rule, rule.keep == "other"
     return None
 
 

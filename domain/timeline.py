@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from itertools import groupby
 
 from domain.changes import Change, from_json, to_json
@@ -30,6 +31,15 @@ class ItemState:
 
     def to_dict(self) -> dict[str, object]:
         return {name: to_json(getattr(self, name)) for name in STATE_FIELD_ORDER}
+
+    @cached_property
+    def excluding(self) -> dict[str, Exclusion]:
+        """The exclusions by the other code (the first, where a code has two):
+        a claim's lines look each other up here, not through the list."""
+        found: dict[str, Exclusion] = {}
+        for rule in self.exclusions:
+            found.setdefault(rule.code, rule)
+        return found
 
     @classmethod
     def from_dict(cls, code: str, data: dict[str, object]) -> ItemState:

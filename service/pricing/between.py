@@ -58,11 +58,11 @@ def between(
         quiet = ~rules.influences[iv[idx[flagged]]]
         baseless = idx[flagged[quiet]]
         suspect[c[flagged[~quiet]]] = True
-    # Exclusions: another line of the partner code in the same day/month.
+    # Exclusions: another line of the partner code in the same day/week/month.
     pair, rule = rows_for(iv[idx], *rules.spans["exclusions"])
     if len(pair):
         sub = np.flatnonzero(rules.is_partner[k])
-        for scope in (0, 2):
+        for scope in (0, 1, 2):
             chosen = rules.exclusions[rule, 2] == scope
             if not chosen.any():
                 continue

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.claims import Claim
+from domain.line_rules import ACROSS_CLAIMS
 from domain.rulebook import RuleBook
 from domain.rules import Exclusion, Limit
 from domain.timeline import Interval
@@ -19,17 +20,28 @@ from service.pricing.columns import I64, spans
 
 OPEN_END = np.iinfo(np.int64).max
 UNITS = {"point": 0, "yen": 1}
-PERIODS = {"day": 0, "week": 1, "month": 2, "claim": 3}
-SCOPES = {"day": 0, "month": 2}
+# The window each limit counts in (0 day, 1 week, 2 month, 3 claim): a unit
+# that spans claims is counted in the claim, as the single-claim path does.
+PERIODS = {
+    "day": 0,
+    "first_visit": 0,
+    "admission_first_day": 0,
+    "discharge": 0,
+    "week": 1,
+    "month": 2,
+    "claim": 3,
+    **{per: 3 for per in ACROSS_CLAIMS if per != "weeks_2"},
+}
+SCOPES = {"day": 0, "same_time": 0, "week": 1, "month": 2}
 
 
 def columnar(rule: Limit | Exclusion) -> bool:
-    """Whether the columns model this rule exactly (else: line by line)."""
-    if rule.special:
-        return False
+    """Whether the columns can tell when this rule fires (a claim where one
+    fires is priced line by line, so 背反区分 and 特例条件 need no columns); a
+    unit counted nowhere (`unchecked`) never fires. Else: line by line."""
     if isinstance(rule, Limit):
-        return rule.per in PERIODS and rule.unit is None
-    return rule.scope in SCOPES and rule.keep == "first"
+        return rule.per in PERIODS or rule.per == "unchecked"
+    return rule.scope in SCOPES
 
 
 @dataclass
@@ -101,7 +113,7 @@ class Layout:
             (n, PERIODS[x.per], x.max)
             for n, i in enumerate(ivs)
             for x in i.state.limits
-            if columnar(x)
+            if x.per in PERIODS
         ]
         # intervals with a rule the columns do not model (背反区分, a week or
         # 同時 scope, a unit across claims, 特例条件): their claims go line by line

@@ -23,6 +23,19 @@ START = date(2024, 4, 1)
 DAYS = 90
 
 days = st.integers(0, DAYS).map(lambda n: START + timedelta(days=n))
+# every limit unit: counted in a window, across claims (counted in the claim),
+# 14 days (line by line), or not countable (never fires)
+PERS = [
+    "day",
+    "week",
+    "month",
+    "claim",
+    "months_3",
+    "patient",
+    "first_visit",
+    "weeks_2",
+    "unchecked",
+]
 
 
 @st.composite
@@ -41,26 +54,27 @@ def items(draw: st.DrawFn) -> RuleBook:
                 value=Decimal(draw(st.integers(0, 50000))) / 100,
                 addon_to=tuple(draw(st.lists(st.sampled_from(CODES), max_size=2))),
                 limits=tuple(
-                    Limit(p, m)
-                    for p, m in draw(
+                    Limit(p, m, special=sp)
+                    for p, m, sp in draw(
                         st.lists(
                             st.tuples(
-                                st.sampled_from(["day", "week", "month", "claim"]),
-                                st.integers(1, 3),
+                                st.sampled_from(PERS), st.integers(1, 3), st.booleans()
                             ),
                             max_size=2,
                         )
                     )
                 ),
                 exclusions=tuple(
-                    Exclusion(c, s)
-                    for c, s in draw(
+                    Exclusion(c, s, keep=k, special=sp)
+                    for c, s, k, sp in draw(
                         st.lists(
                             st.tuples(
                                 st.sampled_from(CODES),
-                                st.sampled_from(["day", "month"]),
+                                st.sampled_from(["day", "month", "week", "same_time"]),
+                                st.sampled_from(["first", "this", "other"]),
+                                st.booleans(),
                             ),
-                            max_size=2,
+                            max_size=3,
                         )
                     )
                 ),
