@@ -104,7 +104,7 @@ def table_revision(
     table: Table, book: RuleBook, ended_from: date | None
 ) -> tuple[RevisionDraft, list[str]]:
     """The changes that make the items carry this edition's rules, and the codes
-    skipped (not recorded, or not in force at the edition's date).
+    skipped because kaitei never recorded them (e.g. published after its data).
 
     A row applies from its 新設 (the item's start when later, or when 新設 is the
     table's floor). Rules of an earlier edition of the same table that this one

@@ -91,9 +91,7 @@ def import_master_file(
             else None
         )
         recorded = import_master(schedule, master, day, os_user())
-    if recorded is None:
-        console.print(f"{path}: every row is already recorded, nothing new")
-    elif not recorded.created:
+    if not recorded.created:
         console.print(f"{path}: already imported, nothing new")
     else:
         console.print(

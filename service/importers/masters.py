@@ -25,8 +25,9 @@ def import_master(
     master: MasterFile,
     effective_from: date | None,
     recorded_by: str,
-) -> Recorded | None:
-    """Record a master file as one revision; None when it changes nothing."""
+) -> Recorded:
+    """Record a master file as one revision (a file that changes nothing too);
+    `created` is False when it was imported before."""
     schedule.catch_up()
     imported = {
         r["revision_id"]: r

@@ -84,7 +84,7 @@ async def import_mhlw(
         raise _refused(where, str(error)) from None
     day = _effective(effective_from, master.published)
     recorded = await run_in_threadpool(import_master, schedule, master, day, writer)
-    if recorded is None or not recorded.created:
+    if not recorded.created:
         response.status_code = 200
         return ImportOut(
             id=master.name,
