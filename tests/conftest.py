@@ -15,11 +15,8 @@ from psycopg import sql
 from service.application import FeeSchedule
 from service.store import eventsourcing_env
 from service.web.app import create_app
-from tests.bundled import drop_postgres_template, postgres_copy, sqlite_copy
+from tests.bundled import POSTGRES, drop_postgres_template, postgres_copy, sqlite_copy
 
-POSTGRES = os.environ.get(
-    "KAITEI_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
-)
 STORES = [
     s.strip()
     for s in os.environ.get("KAITEI_TEST_STORES", "sqlite,postgres").split(",")
@@ -29,17 +26,21 @@ if os.environ.get("CI") and "postgres" not in STORES:
     raise pytest.UsageError("CI must run the PostgreSQL tests (KAITEI_TEST_STORES)")
 
 
-def postgres_schema() -> Iterator[str]:
-    """A fresh schema for one test, dropped afterwards; fails if the server is down."""
-    schema = f"t_{uuid4().hex[:12]}"
+def reach_postgres() -> psycopg.Connection[tuple[object, ...]]:
+    """A connection to the test server; the test fails (never skips) without."""
     try:
-        conn = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=5)
+        return psycopg.connect(POSTGRES, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
         pytest.fail(
             f"PostgreSQL at {POSTGRES} is unreachable ({error}); start it, "
             "or run with KAITEI_TEST_STORES=sqlite outside CI"
         )
-    with conn:
+
+
+def postgres_schema() -> Iterator[str]:
+    """A fresh schema for one test, dropped afterwards; fails if the server is down."""
+    schema = f"t_{uuid4().hex[:12]}"
+    with reach_postgres() as conn:
         yield f"{POSTGRES}?schema={schema}"
         conn.execute(
             sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
@@ -73,7 +74,7 @@ def bundled_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     if request.param == "sqlite":
         yield sqlite_copy(tmp_path)
     else:
-        postgres_schema_check()
+        reach_postgres().close()
         yield from postgres_copy()
 
 
@@ -88,13 +89,6 @@ def bundled_schedule(bundled_url: str) -> Iterator[FeeSchedule]:
 def bundled_client(bundled_schedule: FeeSchedule) -> Iterator[TestClient]:
     with TestClient(create_app(bundled_schedule, tokens={})) as test_client:
         yield test_client
-
-
-def postgres_schema_check() -> None:
-    try:
-        psycopg.connect(POSTGRES, connect_timeout=5).close()
-    except psycopg.OperationalError as error:
-        pytest.fail(f"PostgreSQL at {POSTGRES} is unreachable ({error})")
 
 
 @pytest.fixture(scope="session", autouse=True)
