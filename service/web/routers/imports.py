@@ -19,6 +19,12 @@ from service.importers.tensuhyo import TABLE_NAME, import_table, read_table
 from service.web.dependencies import ScheduleDep, SettingsDep, WriterDep
 
 router = APIRouter(prefix="/imports", tags=["imports"])
+THE_FILE_IS_THE_BODY = {  # as sent, not JSON
+    "requestBody": {
+        "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+        "required": True,
+    }
+}
 
 
 class ImportOut(BaseModel):
@@ -45,12 +51,7 @@ def _refused(
         409: {"description": "older than a master file already imported"},
         413: {"description": "file too large"},
     },
-    openapi_extra={
-        "requestBody": {
-            "content": {"application/octet-stream": {"schema": {"type": "string"}}},
-            "required": True,
-        }
-    },
+    openapi_extra=THE_FILE_IS_THE_BODY,
 )
 async def import_mhlw(
     request: Request,
@@ -109,12 +110,7 @@ async def import_mhlw(
         200: {"description": "this edition is already imported"},
         413: {"description": "file too large"},
     },
-    openapi_extra={
-        "requestBody": {
-            "content": {"application/octet-stream": {"schema": {"type": "string"}}},
-            "required": True,
-        }
-    },
+    openapi_extra=THE_FILE_IS_THE_BODY,
 )
 async def import_tensuhyo(
     request: Request,
