@@ -21,7 +21,12 @@ from service.importers.mhlw import (
     read_master,
     read_master_name,
 )
-from service.importers.tensuhyo import import_table, is_table_file, read_table
+from service.importers.tensuhyo import (
+    import_table,
+    is_table_file,
+    not_imported,
+    read_table,
+)
 
 FilesArg = Annotated[
     list[Path],
@@ -54,6 +59,8 @@ def import_files(files: FilesArg, effective_from: EffectiveFromOption = None) ->
             progress.update(task, description=path.name)
             if is_master_file(path):
                 import_master_file(schedule, path, effective_from)
+            elif is_table_file(path.name) and not_imported(path.name):
+                console.print(f"{path}: skipped: {not_imported(path.name)}")
             elif is_table_file(path.name):
                 import_table_file(schedule, path, effective_from)
             else:

@@ -34,6 +34,12 @@ def is_table_file(name: str) -> bool:
     return TABLE_NAME.match(name) is not None
 
 
+def not_imported(name: str) -> str | None:
+    """Why a table of this name is not imported (01, 02, 04), or None."""
+    match = TABLE_NAME.match(name)
+    return NOT_YET.get(match["kind"]) if match else None
+
+
 def read_table(name: str, content: bytes) -> Table:
     """One table file, every row checked; refuses naming file, line and field."""
     match = TABLE_NAME.match(name)

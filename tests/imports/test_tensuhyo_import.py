@@ -92,3 +92,27 @@ def test_a_malformed_table_is_refused_naming_line_and_field_writing_nothing(
 def test_a_table_not_yet_imported_is_refused_in_words() -> None:
     with pytest.raises(TableRowError, match="入院基本料テーブル is not imported yet"):
         read_table("04入院基本料テーブル.csv", real("04入院基本料テーブル.csv"))
+
+
+def test_importing_the_whole_folder_skips_the_tables_not_imported_in_words(
+    bundled_url: str, tmp_path: Path
+) -> None:
+    names = ("01補助マスターテーブル.csv", "04入院基本料テーブル.csv", WEEK)
+    for name in names:
+        (tmp_path / name).write_bytes(real(name) if name != WEEK else second_edition())
+
+    done = kaitei(
+        bundled_url,
+        "import",
+        "--effective-from",
+        "2025-10-01",
+        *(str(tmp_path / n) for n in names),
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert (
+        "01補助マスターテーブル.csv: skipped: the 補助マスターテーブル only links"
+        in (done.stdout.replace("\n", ""))
+    )
+    assert "04入院基本料テーブル.csv: skipped" in done.stdout.replace("\n", "")
+    assert "03-4背反テーブル4 2022-04-01" in done.stdout.replace("\n", "")
