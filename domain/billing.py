@@ -112,8 +112,14 @@ def _displaced(
         "rejected",
         reason="excluded",
         detail=(
-            f"{answer.line.code} is not billable with {winner.code} in the same "
-            f"{rule.get('scope')}: the 背反 rule bills {winner.code}"
+            f"{answer.line.code} is not billable with {winner.code} (line "
+            f"{rule.get('other_line')}) in the same {rule.get('scope')}: the 背反 rule"
+            + (
+                f" ({rule['table']} line {rule.get('row')})"
+                if rule.get("table")
+                else ""
+            )
+            + f" bills {winner.code}"
         ),
         rule=rule,
         special_condition=bool(rule.get("special")),

@@ -79,6 +79,15 @@ def price(
     for x in out.lines:
         if x.status == "rejected":
             console.print(f"line {x.index}: {x.reason}: {x.detail}")
+        if x.unchecked:
+            console.print(
+                f"line {x.index}: unchecked: {', '.join(x.unchecked)} (counted in this "
+                "claim only: the patient's other claims are not known)"
+            )
+        if x.special_condition:
+            console.print(
+                f"line {x.index}: 特例条件: a person must check the exception"
+            )
     billed = ""
     if out.billed_points is not None:
         difference = number(out.total_points - out.billed_points)

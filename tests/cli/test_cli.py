@@ -284,3 +284,21 @@ def test_a_kubun_as_an_item_code_names_its_codes(bundled_url: str) -> None:
     assert found.returncode == 1
     assert found.stderr.count("\n") == 1
     assert "111000110 初診料" in found.stderr
+
+
+def test_price_prints_the_rule_and_the_unchecked_units(
+    bundled_url: str, tmp_path: Path
+) -> None:
+    claim = tmp_path / "claim.json"
+    lines = [
+        {"code": "113041710", "date": "2024-07-01", "disease": "E78"},
+        {"code": "111000110", "date": "2024-07-10"},
+        {"code": "112708970", "date": "2024-07-10"},  # 医療情報取得加算（再診）: ３月 1
+    ]
+    claim.write_text(json.dumps({"id": "c", "lines": lines}), encoding="utf-8")
+
+    shown = kaitei(bundled_url, "price", str(claim)).stdout.replace("\n", " ")
+
+    assert "line 0: excluded" in shown
+    assert "03-2背反テーブル2" in shown
+    assert "line 2: unchecked: ３月" in shown
