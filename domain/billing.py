@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.claims import Claim, ClaimLine
-from domain.line_rules import Billed, Verdict, exclusion_verdict, limit_verdict
+from domain.line_rules import (
+    Billed,
+    Verdict,
+    exclusion_verdict,
+    group_verdict,
+    limit_verdict,
+)
 from domain.rulebook import RuleBook
 from domain.timeline import Interval
 from domain.vocabulary import PRICED_UNITS
@@ -59,6 +65,9 @@ def price_claim(claim: Claim, book: RuleBook) -> PricedClaim:
             verdict = between = exclusion_verdict(index, line, found, billed)
             if verdict.reason is None:
                 verdict, unchecked = limit_verdict(line, found, billed)
+            if verdict.reason is None:
+                verdict, unplaced = group_verdict(line, found, billed)
+                unchecked += unplaced
         if refusal is not None or verdict.reason is not None:
             reason, detail = refusal or (verdict.reason or "", verdict.detail)
             answers.append(

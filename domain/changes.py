@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from domain.rules import Exclusion, Limit, rule_dict, rule_from_dict
+from domain.rules import Exclusion, Grouping, Limit, rule_dict, rule_from_dict
 from domain.vocabulary import Op
 
 
@@ -25,6 +25,7 @@ class Change:
     addon_to: tuple[str, ...] | None = None
     limits: tuple[Limit, ...] | None = None
     exclusions: tuple[Exclusion, ...] | None = None
+    groups: tuple[Grouping, ...] | None = None
     eligible_diseases: tuple[str, ...] | None = None
     kubun: str | None = None  # 区分番号 of a レセ電 code, e.g. A000
     evidence: str | None = None  # the source row (a master file line), verbatim
@@ -44,9 +45,10 @@ class Change:
         }
 
 
-RULE_TYPES: dict[str, type[Limit] | type[Exclusion]] = {
+RULE_TYPES: dict[str, type[Limit] | type[Exclusion] | type[Grouping]] = {
     "limits": Limit,
     "exclusions": Exclusion,
+    "groups": Grouping,
 }
 DATE_FIELDS = frozenset({"effective_from", "until", "valid_from", "valid_to"})
 
@@ -59,7 +61,10 @@ def to_json(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, tuple):
-        return [rule_dict(x) if isinstance(x, Limit | Exclusion) else x for x in value]
+        return [
+            rule_dict(x) if isinstance(x, Limit | Exclusion | Grouping) else x
+            for x in value
+        ]
     return value
 
 

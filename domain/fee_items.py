@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.changes import Change
 from domain.item_guards import refuse_correction_if_impossible, refuse_if_impossible
-from domain.rules import Exclusion, Limit
+from domain.rules import Exclusion, Grouping, Limit
 from domain.timeline import (
     STATE_FIELD_ORDER,
     STATE_FIELDS,
@@ -100,6 +100,12 @@ class FeeItem(Aggregate):
     class ExclusionsSet(ItemChanged):
         op = "set_exclusions"
         exclusions: tuple[Exclusion, ...]
+
+    class GroupsSet(ItemChanged):
+        """Its 入院基本料テーブル groups (as an 入院料, or as a 加算) were set."""
+
+        op = "set_groups"
+        groups: tuple[Grouping, ...]
 
     class EligibilitySet(ItemChanged):
         op = "set_eligibility"
@@ -239,6 +245,7 @@ EVENT_FOR_OP: dict[Op, type[FeeItem.ItemChanged]] = {
         FeeItem.Renamed,
         FeeItem.LimitsSet,
         FeeItem.ExclusionsSet,
+        FeeItem.GroupsSet,
         FeeItem.EligibilitySet,
         FeeItem.AddonBasesSet,
         FeeItem.Reclassified,

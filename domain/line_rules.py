@@ -1,5 +1,6 @@
-"""The rules between the lines of one claim: 背反 (exclusions) and 算定回数
-(limits), each answered with the rule that decided, so a user can find it."""
+"""The rules between the lines of one claim: 背反 (exclusions), 算定回数
+(limits) and 入院基本料 groups, each answered with the rule that decided, so a
+user can find it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.claims import ClaimLine
-from domain.rules import TABLE_BEGAN, Exclusion, Limit, rule_dict
+from domain.rules import TABLE_BEGAN, Exclusion, Grouping, Limit, Rule, rule_dict
 from domain.timeline import Interval
 
 # Limits counted within the claim only; the patient's other claims could add
@@ -125,12 +126,54 @@ def limit_verdict(
     return Verdict(), tuple(unchecked)
 
 
-def _described(rule: Limit | Exclusion) -> dict[str, object]:
-    kind = "limit" if isinstance(rule, Limit) else "exclusion"
+# What a 加算 of the 入院基本料テーブル cannot be checked without: an 入院料 billed
+# before it on its day.
+NO_WARD = "入院料"
+
+
+def group_verdict(
+    line: ClaimLine, item: Interval, billed: list[Billed]
+) -> tuple[Verdict, tuple[str, ...]]:
+    """入院基本料: an 入院基本料等加算 goes with the 入院料 billed before it that
+    day only if the 入院料's group lists it, and then once per 加算識別. With no
+    入院料 before it that day the line is priced and unchecked."""
+    allowed = item.state.allowed_with
+    if not allowed:
+        return Verdict(), ()
+    same_day = [b for b in billed if b.line.date == line.date]
+    ward = next((b for b in same_day if b.item.state.ward is not None), None)
+    if ward is None:
+        return Verdict(), (NO_WARD,)
+    group = ward.item.state.ward
+    assert group is not None
+    other = {"other_code": ward.line.code, "other_line": ward.index}
+    mine = allowed.get(group.group)
+    if mine is None:
+        return Verdict(
+            "not_in_group",
+            f"{line.code} is not an 入院基本料等加算 of {ward.line.code} (line "
+            f"{ward.index}): its group {group.group} does not list it{_where(group)}",
+            {**_described(group), **other},
+        ), ()
+    for b in same_day:
+        theirs = b.item.state.allowed_with.get(group.group)
+        if theirs is not None and theirs.ident == mine.ident:
+            return Verdict(
+                "not_in_group",
+                f"{line.code} has the 加算識別 {mine.ident} of {b.line.code} (line "
+                f"{b.index}) in group {group.group} of {ward.line.code}: one "
+                f"加算 a day per 加算識別{_where(mine)}",
+                {**_described(mine), "other_code": b.line.code, "other_line": b.index},
+            ), ()
+    return Verdict(), ()
+
+
+def _described(rule: Rule) -> dict[str, object]:
+    kind = {Limit: "limit", Grouping: "group"}.get(type(rule), "exclusion")
     return {"kind": kind, **rule_dict(rule)}
 
 
-def _where(rule: Limit | Exclusion) -> str:
+def _where(rule: Rule) -> str:
     if rule.table is None:
         return ""
     since = f", 新設 {rule.since}" if rule.since else ""

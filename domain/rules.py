@@ -1,6 +1,7 @@
-"""Billing-rule value objects an item carries: limits (算定回数) and exclusions
-(背反). A rule typed from a document has only its core fields; a rule imported
-from the 医科電子点数表 also names its table, row, 新設年月日 and 特例条件."""
+"""Billing-rule value objects an item carries: limits (算定回数), exclusions
+(背反) and 入院基本料 groups. A rule typed from a document has only its core
+fields; a rule imported from the 医科電子点数表 also names its table, row,
+新設年月日 and 特例条件."""
 
 from __future__ import annotations
 
@@ -42,11 +43,22 @@ class Exclusion(Provenance):
     keep: Keep = "first"
 
 
-CORE = {"per", "max", "code", "scope"}
+@dataclass(frozen=True)
+class Grouping(Provenance):
+    """入院基本料テーブル: with no `ident` the item is an 入院料 of `group` (補助
+    マスターテーブル field 20); with one, an 入院基本料等加算 allowed with that
+    group's 入院料, at most one 加算 a day per 加算識別 `ident`."""
+
+    group: str
+    ident: int | None = None
+
+
+Rule = Limit | Exclusion | Grouping
+CORE = {"per", "max", "code", "scope", "group"}
 TABLE_BEGAN = date(2010, 4, 1)  # 新設 20100401: "since the table began", a floor
 
 
-def rule_dict(rule: Limit | Exclusion) -> dict[str, object]:
+def rule_dict(rule: Rule) -> dict[str, object]:
     """A rule as JSON data: its core fields, and the others only when set."""
     out: dict[str, object] = {}
     for f in fields(rule):
@@ -57,8 +69,8 @@ def rule_dict(rule: Limit | Exclusion) -> dict[str, object]:
 
 
 def rule_from_dict(
-    kind: type[Limit] | type[Exclusion], data: dict[str, object]
-) -> Limit | Exclusion:
+    kind: type[Limit] | type[Exclusion] | type[Grouping], data: dict[str, object]
+) -> Rule:
     """The inverse of `rule_dict`."""
     given = dict(data)
     for name in ("since", "edition"):

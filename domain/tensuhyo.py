@@ -1,5 +1,6 @@
 """What a row of the 医科電子点数表 (支払基金) means: a 背反 row an exclusion, a
-算定回数 row a limit, on the item its first code names, in force from its
+算定回数 row a limit, an 入院基本料 row (and an 入院料's group in the 補助
+マスターテーブル) a grouping, on the item its code names, in force from its
 新設年月日. Reading the files is the importer's job (`service/importers/
 tensuhyo.py`); the columns are described in `shared/tensuhyo/README.md`."""
 
@@ -13,7 +14,7 @@ from domain.changes import Change
 from domain.errors import TableRowError
 from domain.revisions import RevisionDraft
 from domain.rulebook import RuleBook
-from domain.rules import Exclusion, Limit
+from domain.rules import Exclusion, Grouping, Limit, Rule
 from domain.timeline import Interval
 from domain.vocabulary import Keep, Per, Scope
 
@@ -50,7 +51,7 @@ class TableRow:
 
     line: int
     code: str
-    rule: Limit | Exclusion
+    rule: Rule
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,28 @@ def limit_row(table: str, line: int, fields: Sequence[str], since: date) -> Tabl
     return TableRow(line, fields[1], rule)
 
 
+def ward_row(table: str, line: int, fields: Sequence[str], since: date) -> TableRow:
+    """A 補助マスターテーブル row of an 入院料: its 入院基本料識別 (field 20)."""
+    rule = Grouping(group=fields[19], table=table, row=line, since=since)
+    return TableRow(line, fields[1], rule)
+
+
+def addon_row(table: str, line: int, fields: Sequence[str], since: date) -> TableRow:
+    """An 入院基本料テーブル row: the 加算 goes with the group's 入院料, at most
+    one of its 加算識別 a day."""
+    rule = Grouping(
+        group=fields[1], ident=int(fields[4]), table=table, row=line, since=since
+    )
+    return TableRow(line, fields[2], rule)
+
+
+FIELD_OF: dict[type[Rule], tuple[str, str]] = {
+    Exclusion: ("exclusions", "set_exclusions"),
+    Limit: ("limits", "set_limits"),
+    Grouping: ("groups", "set_groups"),
+}
+
+
 def table_revision(
     table: Table, book: RuleBook, ended_from: date | None
 ) -> tuple[RevisionDraft, list[str]]:
@@ -134,7 +157,7 @@ def table_revision(
     return draft, skipped
 
 
-def _stamped(row: TableRow, table: Table) -> Limit | Exclusion:
+def _stamped(row: TableRow, table: Table) -> Rule:
     return replace(row.rule, edition=table.edition)
 
 
@@ -159,16 +182,16 @@ def _code_changes(
     code: str,
     table: Table,
     history: Sequence[Interval],
-    dated: list[tuple[date, Limit | Exclusion]],
+    dated: list[tuple[date, Rule]],
     ended_from: date | None,
     run_start: date,
 ) -> list[Change]:
-    """set_exclusions / set_limits on each day the item's list must change: the
-    rules of other sources as they are, this table's rules as dated. A rule of
-    an earlier edition that this one repeats goes on as it was; one it drops or
-    changes ends on `ended_from`, where a changed one starts again."""
-    field = "exclusions" if isinstance(dated[0][1], Exclusion) else "limits"
-    op = "set_exclusions" if field == "exclusions" else "set_limits"
+    """set_exclusions / set_limits / set_groups on each day the item's list
+    must change: the rules of other sources as they are, this table's rules as
+    dated. A rule of an earlier edition that this one repeats goes on as it
+    was; one it drops or changes ends on `ended_from`, where a changed one
+    starts again."""
+    field, op = FIELD_OF[type(dated[0][1])]
     new = {_key(rule): (start, rule) for start, rule in dated}
     days = {start for start, _ in dated} | {i.valid_from for i in history}
     days |= {ended_from} if ended_from else set()
@@ -177,7 +200,7 @@ def _code_changes(
         now = _on(history, day)
         if now is None:
             continue
-        held: tuple[Limit | Exclusion, ...] = getattr(now.state, field)
+        held: tuple[Rule, ...] = getattr(now.state, field)
         mine_now = [rule for start, rule in new.values() if start <= day]
         wanted = [
             r
@@ -209,14 +232,17 @@ def _code_changes(
     return changes
 
 
-def _key(rule: Limit | Exclusion) -> tuple[object, ...]:
-    """A row's identity within its table: (②) for 背反, (unit) for 算定回数."""
+def _key(rule: Rule) -> tuple[object, ...]:
+    """A row's identity within its table: (②) for 背反, (unit) for 算定回数,
+    (group) for 入院基本料."""
     if isinstance(rule, Exclusion):
         return ("exclusion", rule.table, rule.code)
+    if isinstance(rule, Grouping):
+        return ("group", rule.table, rule.group)
     return ("limit", rule.table, rule.per, rule.unit)
 
 
-def _says(table_rule: Limit | Exclusion, typed: Limit | Exclusion) -> bool:
+def _says(table_rule: Rule, typed: Rule) -> bool:
     """Whether a table rule says what a rule typed from a document says (the
     table's then stands for both; the document stays in the item's history)."""
     if isinstance(table_rule, Limit) and isinstance(typed, Limit):
@@ -226,7 +252,7 @@ def _says(table_rule: Limit | Exclusion, typed: Limit | Exclusion) -> bool:
     return False
 
 
-def _same_rule(old: Limit | Exclusion, new: Limit | Exclusion | None) -> bool:
+def _same_rule(old: Rule, new: Rule | None) -> bool:
     """Whether a later edition says the same (its row and edition aside)."""
     if new is None:
         return False

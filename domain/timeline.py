@@ -11,7 +11,7 @@ from itertools import groupby
 
 from domain.changes import Change, from_json, to_json
 from domain.errors import QueryRefusedError
-from domain.rules import Exclusion, Limit
+from domain.rules import Exclusion, Grouping, Limit
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class ItemState:
     addon_to: tuple[str, ...] = ()
     limits: tuple[Limit, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
+    groups: tuple[Grouping, ...] = ()
     eligible_diseases: tuple[str, ...] = ()
     kubun: str | None = None
 
@@ -40,6 +41,16 @@ class ItemState:
         for rule in self.exclusions:
             found.setdefault(rule.code, rule)
         return found
+
+    @cached_property
+    def ward(self) -> Grouping | None:
+        """The 入院基本料テーブル group of an 入院料, or None."""
+        return next((g for g in self.groups if g.ident is None), None)
+
+    @cached_property
+    def allowed_with(self) -> dict[str, Grouping]:
+        """An 入院基本料等加算's groups: the 入院料 groups it goes with, by group."""
+        return {g.group: g for g in self.groups if g.ident is not None}
 
     @classmethod
     def from_dict(cls, code: str, data: dict[str, object]) -> ItemState:

@@ -13,6 +13,7 @@ Op = Literal[
     "rename",
     "set_limits",
     "set_exclusions",
+    "set_groups",
     "set_eligibility",
     "set_addon_to",
     "reclassify",

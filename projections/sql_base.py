@@ -22,7 +22,7 @@ from projections.views import ScheduleView
 
 # Bump when the read model's tables change: a store of another version has its read
 # model dropped and rebuilt from the events on start (the chain is kept).
-SCHEMA_VERSION = "3"  # 3: an interval names the revision that set its value
+SCHEMA_VERSION = "4"  # 4: an item's 入院基本料 groups
 ITEM_COLUMNS = ", ".join(
     f"{name} TEXT" + ("" if name in NULLABLE_FIELDS else " NOT NULL")
     for name in ITEM_FIELDS

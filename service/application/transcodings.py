@@ -9,7 +9,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.changes import Change, change_from_dict, change_to_dict
 from domain.claims import ClaimLine
-from domain.rules import Exclusion, Limit, rule_dict, rule_from_dict
+from domain.rules import Exclusion, Grouping, Limit, rule_dict, rule_from_dict
 from domain.timeline import ItemState
 
 
@@ -44,6 +44,17 @@ class ExclusionAsDict(Transcoding):
 
     def decode(self, data: dict[str, Any]) -> Exclusion:
         return cast(Exclusion, rule_from_dict(Exclusion, data))
+
+
+class GroupingAsDict(Transcoding):
+    type = Grouping
+    name = "grouping"
+
+    def encode(self, obj: Grouping) -> dict[str, Any]:
+        return rule_dict(obj)
+
+    def decode(self, data: dict[str, Any]) -> Grouping:
+        return cast(Grouping, rule_from_dict(Grouping, data))
 
 
 class ChangeAsDict(Transcoding):
@@ -94,6 +105,7 @@ def register(transcoder: JSONTranscoder) -> None:
         DateAsISO(),
         LimitAsDict(),
         ExclusionAsDict(),
+        GroupingAsDict(),
         ChangeAsDict(),
         ItemStateAsDict(),
         ClaimLineAsDict(),

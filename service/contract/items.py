@@ -86,6 +86,16 @@ class ExclusionOut(Provenance):
     )
 
 
+class GroupOut(Provenance):
+    group: str = Field(description="グループ番号 of the 入院基本料テーブル")
+    ident: int | None = Field(
+        None,
+        description="加算識別 of an 入院基本料等加算 in the group; absent on an "
+        "入院料, whose group it is",
+        exclude_if=_unset,
+    )
+
+
 class ItemOut(BaseModel):
     """An item's state as of a date, with the revision and source that set it."""
 
@@ -98,6 +108,7 @@ class ItemOut(BaseModel):
     addon_to: list[str]
     limits: list[LimitOut]
     exclusions: list[ExclusionOut]
+    groups: list[GroupOut] = []
     eligible_diseases: list[str]
     kubun: str | None = None
     revision: str

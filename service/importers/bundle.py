@@ -1,6 +1,6 @@
 """What a fresh store starts from: every 医科診療行為マスター file to 2025-09 as
 published (`data/masters/`), the seed-sourced rules on their codes
-(`data/revisions/`), then the 背反 and 算定回数 tables of the 医科電子点数表
+(`data/revisions/`), then the tables of the 医科電子点数表
 (`data/tensuhyo/`)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from service.application.context import os_user
 from service.importers.documents import bundled_documents, read_document
 from service.importers.masters import import_master
 from service.importers.mhlw import read_master, read_master_name
-from service.importers.tensuhyo import import_table, read_table
+from service.importers.tensuhyo import import_table, not_imported, read_table
 from service.store import bulk_loading_env
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -38,9 +38,10 @@ def bundled_masters(archive: Path = MASTER_ARCHIVE) -> list[str]:
 
 
 def table_files() -> list[str]:
-    """The 医科電子点数表 tables kaitei imports: 背反 (03-x) and 算定回数 (05)."""
+    """The 医科電子点数表 tables kaitei imports: the 入院料 groups (01), 背反
+    (03-x), 入院基本料 (04) and 算定回数 (05)."""
     with zipfile.ZipFile(TABLE_ARCHIVE) as opened:
-        return [n for n in sorted(opened.namelist()) if n[:2] in ("03", "05")]
+        return [n for n in sorted(opened.namelist()) if not_imported(n) is None]
 
 
 def bundled_tables() -> list[Table]:

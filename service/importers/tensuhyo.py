@@ -1,6 +1,7 @@
 """Reading and importing the 医科電子点数表 tables (支払基金): CP932, quoted, no
-header. A 背反 table (03-1..03-4) and the 算定回数 table (05) become rules on
-their items; what a row means is `domain.tensuhyo`."""
+header. A 背反 table (03-1..03-4), the 算定回数 table (05) and the 入院基本料
+table (04) become rules on their items, and the 補助マスターテーブル (01) gives
+each 入院料 its 04 group; what a row means is `domain.tensuhyo`."""
 
 from __future__ import annotations
 
@@ -15,19 +16,18 @@ from domain.tensuhyo import (
     SCOPE_OF,
     Table,
     TableRow,
+    addon_row,
     exclusion_row,
     limit_row,
     table_revision,
+    ward_row,
 )
 from service.application import FeeSchedule, Recorded
 
 TABLE_NAME = re.compile(r"^(?P<kind>01|02|03-[1-4]|04|05)[^/\\]*\.csv$")
 FIELDS = {"01": 27, "02": 7, "03": 10, "04": 8, "05": 14}
-NOT_YET = {
-    "01": "the 補助マスターテーブル only links codes to the other tables",
-    "02": "the 包括テーブル is not imported yet",
-    "04": "the 入院基本料テーブル is not imported yet",
-}
+NOT_YET = {"02": "the 包括テーブル is not imported yet"}
+SINCE_AT = {"01": 25, "03": 8, "04": 6, "05": 12}  # 新設年月日, 0-based
 
 
 def is_table_file(name: str) -> bool:
@@ -35,7 +35,7 @@ def is_table_file(name: str) -> bool:
 
 
 def not_imported(name: str) -> str | None:
-    """Why a table of this name is not imported (01, 02, 04), or None."""
+    """Why a table of this name is not imported (02), or None."""
     match = TABLE_NAME.match(name)
     return NOT_YET.get(match["kind"]) if match else None
 
@@ -63,6 +63,8 @@ def read_table(name: str, content: bytes) -> Table:
         except ValueError as error:
             problems.append(f"line {line}: {error}")
             continue
+        if row is None:
+            continue  # a 補助マスターテーブル row of a code that is no 入院料
         rows.append(row)
         newest = max(newest, row.rule.since or newest)
     if problems:
@@ -76,14 +78,29 @@ def read_table(name: str, content: bytes) -> Table:
     return Table(stem, kind, newest, digest, tuple(rows))
 
 
-def _row(stem: str, kind: str, line: int, fields: list[str], width: int) -> TableRow:
+def _row(
+    stem: str, kind: str, line: int, fields: list[str], width: int
+) -> TableRow | None:
     if len(fields) != width:
         raise ValueError(f"{len(fields)} fields, expected {width}")
-    for at in (1, 3) if kind.startswith("03") else (1,):
+    codes = {"03": (1, 3), "04": (2,)}.get(kind[:2], (1,))
+    for at in codes:
         if not re.fullmatch(r"1\d{8}", fields[at]):
             raise ValueError(f"field {at + 1} (診療行為コード) {fields[at]!r}")
-    since_at = 8 if kind.startswith("03") else 12
+    since_at = SINCE_AT[kind[:2]]
     since = _day(fields[since_at], since_at)
+    if kind == "01":
+        if not re.fullmatch(r"\d{3}", fields[19]):
+            raise ValueError(
+                f"field 20 (入院基本料識別) {fields[19]!r} is not 3 digits"
+            )
+        return None if fields[19] == "000" else ward_row(stem, line, fields, since)
+    if kind == "04":
+        if not re.fullmatch(r"\d{3}", fields[1]):
+            raise ValueError(f"field 2 (グループ番号) {fields[1]!r} is not 3 digits")
+        if not fields[4].isdigit() or int(fields[4]) < 1:
+            raise ValueError(f"field 5 (加算識別) {fields[4]!r} is not a number")
+        return addon_row(stem, line, fields, since)
     if kind in SCOPE_OF:
         if fields[5] not in ("1", "2", "3"):
             raise ValueError(f"field 6 (背反区分) {fields[5]!r} is not 1, 2 or 3")

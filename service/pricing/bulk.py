@@ -38,6 +38,7 @@ REASONS = (
     "missing_base",
     "excluded",
     "limit_exceeded",
+    "not_in_group",
 )
 REASON_CODE = {r: n for n, r in enumerate(REASONS)}
 MIN_PART = 100_000  # lines: below this a part is not worth a thread

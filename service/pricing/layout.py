@@ -115,13 +115,14 @@ class Layout:
             for x in i.state.limits
             if x.per in PERIODS
         ]
-        # intervals with a rule the columns do not model (背反区分, a week or
-        # 同時 scope, a unit across claims, 特例条件): their claims go line by line
+        # intervals with a rule the columns do not model (an 入院基本料等加算's
+        # group, a unit kaitei cannot count): their claims go line by line
         self.iv_line_by_line = np.array(
             [
                 not (
                     all(columnar(x) for x in i.state.exclusions)
                     and all(columnar(x) for x in i.state.limits)
+                    and not i.state.allowed_with  # an 入院基本料等加算
                 )
                 for i in ivs
             ],

@@ -1,5 +1,6 @@
-"""The 医科電子点数表's 背反 and 算定回数 rules in claims, on the bundled store:
-real codes, real rows (data/tensuhyo/ika.zip, shared/tensuhyo/README.md)."""
+"""The 医科電子点数表's 背反, 算定回数 and 入院基本料 rules in claims, on the
+bundled store: real codes, real rows (data/tensuhyo/ika.zip,
+shared/tensuhyo/README.md)."""
 
 from __future__ import annotations
 
@@ -142,3 +143,64 @@ def test_an_item_answers_its_table_rules(bundled_client: TestClient) -> None:
     assert not [
         x for x in item["limits"] if x.get("table") is None
     ]  # one rule, not two
+
+
+# 04 group 001 (手引き p.17–18) is carried by 急性期一般入院料１ (01 field 20).
+KYUSEIKI_1 = "190117710"
+SOGO_1, CHIIKI_SHIEN = "190190410", "190099870"  # 加算識別 1, 2 in group 001
+KIKANGATA, KYORYOKUGATA = "190117170", "190119910"  # both 加算識別 3
+CHIIKI_IKO = "190127810"  # 精神科地域移行実施加算: groups 018, 067, … not 001
+
+
+def test_an_nyuinryo_carries_one_kasan_of_each_kasan_shikibetsu(
+    bundled_client: TestClient,
+) -> None:
+    day = "2024-07-01"
+    priced = price(
+        bundled_client,
+        *(
+            line(code, day)
+            for code in (KYUSEIKI_1, SOGO_1, CHIIKI_SHIEN, KIKANGATA, KYORYOKUGATA)
+        ),
+    )
+
+    assert [x["status"] for x in priced] == ["priced"] * 4 + ["rejected"]
+    rejected = priced[4]
+    assert rejected["reason"] == "not_in_group"
+    rule = rejected["rule"]
+    assert (rule["kind"], rule["table"], rule["group"], rule["ident"]) == (
+        "group",
+        "04入院基本料テーブル",
+        "001",
+        3,
+    )
+    assert (rule["other_code"], rule["other_line"]) == (KIKANGATA, 3)
+    assert rejected["amount"] == 0
+
+
+def test_a_kasan_outside_the_nyuinryos_group_is_rejected(
+    bundled_client: TestClient,
+) -> None:
+    day = "2024-07-01"
+    priced = price(bundled_client, line(KYUSEIKI_1, day), line(CHIIKI_IKO, day))
+    next_day = price(
+        bundled_client, line(KYUSEIKI_1, day), line(CHIIKI_IKO, "2024-07-02")
+    )
+
+    assert priced[1]["reason"] == "not_in_group"
+    assert priced[1]["rule"]["table"] == "01補助マスターテーブル"
+    assert priced[1]["rule"]["group"] == "001"
+    assert "group 001" in priced[1]["detail"]
+    # no 入院料 billed on its day: priced, and the group left for a person
+    assert next_day[1]["status"] == "priced"
+    assert next_day[1]["unchecked"] == ["入院料"]
+
+
+def test_an_item_answers_its_nyuin_groups(bundled_client: TestClient) -> None:
+    ward = bundled_client.get(f"/items/{KYUSEIKI_1}", params={"as_of": "2024-07-01"})
+    kasan = bundled_client.get(f"/items/{KIKANGATA}", params={"as_of": "2024-07-01"})
+
+    assert [g["group"] for g in ward.json()["groups"]] == ["001"]
+    assert "ident" not in ward.json()["groups"][0]
+    in_001 = [g for g in kasan.json()["groups"] if g["group"] == "001"]
+    assert [(g["ident"], g["table"]) for g in in_001] == [(3, "04入院基本料テーブル")]

@@ -1,6 +1,6 @@
 """The columnar pricer equals the single-claim path with the real rule set
-loaded: claims built from codes that carry 電子点数表 rules, so that 背反 and
-算定回数 rules fire often."""
+loaded: claims built from codes that carry 電子点数表 rules, so that 背反,
+算定回数 and 入院基本料 rules fire often."""
 
 from __future__ import annotations
 
@@ -20,12 +20,15 @@ def test_bulk_equals_single_on_the_bundled_rules(bundled_schedule: FeeSchedule) 
     ruled = [
         i.state
         for i in bundled_schedule.schedule(july, None)
-        if i.state.exclusions or i.state.limits
+        if i.state.exclusions or i.state.limits or i.state.groups
     ]
     rng = random.Random(14)
     pool = [s.code for s in rng.sample(ruled, 80)]
     partners = [x.code for s in rng.sample(ruled, 40) for x in s.exclusions[:3]]
+    wards = [s.code for s in ruled if s.ward is not None][:6]
+    kasan = [s.code for s in ruled if s.allowed_with][:30]
     codes = pool + partners + ["111000110", "112007410", "113001810", "113041710"]
+    codes += wards * 3 + kasan
     batch = [
         Claim(
             f"c{n}",
@@ -44,13 +47,15 @@ def test_bulk_equals_single_on_the_bundled_rules(bundled_schedule: FeeSchedule) 
 
     bulk = BulkPricer(book).price(Lines.of(batch), workers=2, min_part=1)
 
-    at, rejected = 0, 0
+    at, rejected, grouped = 0, 0, 0
     for n, claim in enumerate(batch):
         single = price_claim(claim, book)
         for line in single.lines:
             assert bulk.reason[at] == REASON_CODE[line.reason or ""], (claim, line)
             assert Decimal(int(bulk.amount_cents[at])) / 100 == line.amount
             rejected += line.reason in ("excluded", "limit_exceeded")
+            grouped += line.reason == "not_in_group"
             at += 1
         assert Decimal(int(bulk.points_cents[n])) / 100 == single.total_points
     assert rejected > 100  # the rules did fire
+    assert grouped >= 5  # and the 入院基本料 groups

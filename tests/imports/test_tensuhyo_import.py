@@ -89,9 +89,32 @@ def test_a_malformed_table_is_refused_naming_line_and_field_writing_nothing(
     assert kaitei(bundled_url, "sources", "--json").stdout == before
 
 
-def test_a_table_not_yet_imported_is_refused_in_words() -> None:
-    with pytest.raises(TableRowError, match="入院基本料テーブル is not imported yet"):
-        read_table("04入院基本料テーブル.csv", real("04入院基本料テーブル.csv"))
+@pytest.mark.parametrize(
+    ("name", "at", "bad", "field"),
+    [
+        ("04入院基本料テーブル.csv", 1, b'"1"', "field 2 (グループ番号)"),
+        ("04入院基本料テーブル.csv", 4, b'"x"', "field 5 (加算識別)"),
+        ("01補助マスターテーブル.csv", 19, b'"67"', "field 20 (入院基本料識別)"),
+    ],
+)
+def test_a_malformed_group_row_is_refused_naming_line_and_field(
+    name: str, at: int, bad: bytes, field: str
+) -> None:
+    lines = real(name).split(b"\r\n")
+    fields = lines[4].split(b",")
+    fields[at] = bad
+    lines[4] = b",".join(fields)
+
+    with pytest.raises(TableRowError, match="line 5") as refused:
+        read_table(name, b"\r\n".join(lines))
+
+    assert field in str(refused.value)
+    assert "nothing recorded" in str(refused.value)
+
+
+def test_the_hokatsu_table_is_refused_in_words() -> None:
+    with pytest.raises(TableRowError, match="包括テーブル is not imported yet"):
+        read_table("02包括テーブル.csv", b'"0","A000001"\r\n')
 
 
 def test_importing_the_whole_folder_skips_the_tables_not_imported_in_words(
@@ -100,19 +123,19 @@ def test_importing_the_whole_folder_skips_the_tables_not_imported_in_words(
     names = ("01補助マスターテーブル.csv", "04入院基本料テーブル.csv", WEEK)
     for name in names:
         (tmp_path / name).write_bytes(real(name) if name != WEEK else second_edition())
+    hokatsu = tmp_path / "02包括テーブル.csv"
+    hokatsu.write_bytes(b'"0","A000001"\r\n')
 
     done = kaitei(
         bundled_url,
         "import",
         "--effective-from",
         "2025-10-01",
+        str(hokatsu),
         *(str(tmp_path / n) for n in names),
     )
 
+    out = done.stdout.replace("\n", "")
     assert done.returncode == 0, done.stderr
-    assert (
-        "01補助マスターテーブル.csv: skipped: the 補助マスターテーブル only links"
-        in (done.stdout.replace("\n", ""))
-    )
-    assert "04入院基本料テーブル.csv: skipped" in done.stdout.replace("\n", "")
-    assert "03-4背反テーブル4 2022-04-01" in done.stdout.replace("\n", "")
+    assert "02包括テーブル.csv: skipped: the 包括テーブル is not imported yet" in out
+    assert "03-4背反テーブル4 2022-04-01" in out
