@@ -15,6 +15,7 @@ from domain.line_rules import (
     group_verdict,
     limit_verdict,
 )
+from domain.patients import History, PastLine, Patient
 from domain.rulebook import RuleBook
 from domain.timeline import Interval
 from domain.vocabulary import PRICED_UNITS
@@ -50,9 +51,16 @@ class PricedClaim:
     billed_points: Decimal | None = None
 
 
-def price_claim(claim: Claim, book: RuleBook) -> PricedClaim:
+def price_claim(
+    claim: Claim, book: RuleBook, history: History | None = None
+) -> PricedClaim:
     """Price every line in claim order; a rejected line counts for no later rule.
-    A line that a 背反 rule bills in place of an earlier one displaces it."""
+    A line that a 背反 rule bills in place of an earlier one displaces it.
+    `history` holds what the patient's earlier claims billed (none given: an
+    empty one when the claim names its patient)."""
+    patient = None
+    if claim.patient is not None:
+        patient = Patient(history or History(), claim.admission)
     billed: list[Billed] = []
     answers: list[PricedLine] = []
     for index, line in enumerate(claim.lines):
@@ -64,7 +72,7 @@ def price_claim(claim: Claim, book: RuleBook) -> PricedClaim:
             assert found is not None
             verdict = between = exclusion_verdict(index, line, found, billed)
             if verdict.reason is None:
-                verdict, unchecked = limit_verdict(line, found, billed)
+                verdict, unchecked = limit_verdict(line, found, billed, patient)
             if verdict.reason is None:
                 verdict, unplaced = group_verdict(line, found, billed)
                 unchecked += unplaced
@@ -110,6 +118,30 @@ def price_claim(claim: Claim, book: RuleBook) -> PricedClaim:
         total_yen=YEN_PER_POINT * points + yen,
         billed_points=claim.billed_points,
     )
+
+
+def price_in_order(
+    claims: Sequence[Claim], book: RuleBook, history: History | None = None
+) -> list[PricedClaim]:
+    """One patient's claims priced in date order (first line, then id), each
+    counting what the claims before it billed; answered in the order given."""
+    history = history if history is not None else History()
+    order = sorted(
+        range(len(claims)), key=lambda n: (claims[n].first_date, claims[n].id)
+    )
+    answers: dict[int, PricedClaim] = {}
+    for n in order:
+        answers[n] = priced = price_claim(claims[n], book, history)
+        remember(priced, claims[n], history)
+    return [answers[n] for n in range(len(claims))]
+
+
+def remember(priced: PricedClaim, claim: Claim, history: History) -> None:
+    """Add a priced claim's billed lines to its patient's history."""
+    for answer in priced.lines:
+        if answer.status == "priced":
+            line = answer.line
+            history.add(line.code, PastLine(line.date, line.quantity, claim.admission))
 
 
 def _displaced(

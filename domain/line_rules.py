@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.claims import ClaimLine
+from domain.patients import Patient, checks, counted
 from domain.rules import TABLE_BEGAN, Exclusion, Grouping, Limit, Rule, rule_dict
 from domain.timeline import Interval
 
-# Limits counted within the claim only; the patient's other claims could add
-# to the count (a claim is one patient's month), so the line says `unchecked`.
+# Limits that span claims (a claim is one patient's month): counted with the
+# patient's earlier claims when the claim names its patient (and, 入院中, its
+# admission); else within the claim only, and the line says `unchecked`.
 ACROSS_CLAIMS = {
     "weeks_2": "２週",
     "months_2": "２月",
@@ -91,11 +93,11 @@ def _exclusion(new: Interval, old: Interval) -> tuple[Exclusion, bool] | None:
 
 
 def limit_verdict(
-    line: ClaimLine, item: Interval, billed: list[Billed]
+    line: ClaimLine, item: Interval, billed: list[Billed], patient: Patient | None
 ) -> tuple[Verdict, tuple[str, ...]]:
     """算定回数: every limit of the item at once; and the units this claim alone
-    cannot settle (they need the patient's other claims, or are not countable
-    from claim data)."""
+    cannot settle (the patient or admission is not known, or the unit is not
+    countable from claim data). A known patient's earlier claims count."""
     unchecked: list[str] = []
     for rule in item.state.limits:
         if rule.per == "unchecked":
@@ -109,19 +111,25 @@ def limit_verdict(
             for b in billed
             if b.line.code == line.code and same(window, line.date, b.line.date)
         )
-        if used + line.quantity > rule.max:
+        across = rule.per in ACROSS_CLAIMS
+        before = 0
+        if across and patient is not None and checks(rule.per, patient):
+            found = counted(rule.per, line.date, patient, line.code)
+            before = sum(past.quantity for past in found)
+        if used + before + line.quantity > rule.max:
             unit = rule.unit or rule.per
+            earlier = f" and {before} on the patient's earlier claims" if before else ""
             return (
                 Verdict(
                     "limit_exceeded",
                     f"{line.code}: at most {rule.max} per {unit}{_where(rule)}; "
-                    f"{used} already billed",
+                    f"{used} already billed in this claim{earlier}",
                     _described(rule),
                     special=rule.special,
                 ),
                 (),
             )
-        if rule.per in ACROSS_CLAIMS:
+        if across and not checks(rule.per, patient):
             unchecked.append(rule.unit or ACROSS_CLAIMS[rule.per])
     return Verdict(), tuple(unchecked)
 

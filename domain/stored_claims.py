@@ -15,10 +15,20 @@ class StoredClaim(Aggregate):
     """One レセプト exactly as submitted, with what was billed."""
 
     class Recorded(Aggregate.Created):
+        class_version = 2
+
         claim_id: str
         lines: tuple[ClaimLine, ...]
         billed_points: Decimal | None
         recorded_by: str
+        patient: str | None
+        admission: str | None
+
+        @staticmethod
+        def upcast_v1_v2(stored: dict[str, object]) -> None:
+            """Version 1 knew no patient."""
+            stored["patient"] = None
+            stored["admission"] = None
 
     def __init__(
         self,
@@ -26,11 +36,15 @@ class StoredClaim(Aggregate):
         lines: tuple[ClaimLine, ...],
         billed_points: Decimal | None,
         recorded_by: str,
+        patient: str | None,
+        admission: str | None,
     ) -> None:
         self.claim_id = claim_id
         self.lines = tuple(lines)
         self.billed_points = billed_points
         self.recorded_by = recorded_by
+        self.patient = patient
+        self.admission = admission
 
     @staticmethod
     def create_id(claim_id: str) -> UUID:
@@ -46,10 +60,14 @@ class StoredClaim(Aggregate):
             lines=tuple(claim.lines),
             billed_points=claim.billed_points,
             recorded_by=recorded_by,
+            patient=claim.patient,
+            admission=claim.admission,
         )
 
     def as_claim(self) -> Claim:
-        return Claim(self.claim_id, self.lines, self.billed_points)
+        return Claim(
+            self.claim_id, self.lines, self.billed_points, self.patient, self.admission
+        )
 
     def says_the_same_as(self, claim: Claim) -> bool:
         return self.as_claim() == claim

@@ -143,10 +143,13 @@ class ScheduleProjection(Projection[ScheduleView]):
                         if event.billed_points is None
                         else str(event.billed_points),
                         "recorded_by": event.recorded_by,
+                        "patient": event.patient,
+                        "admission": event.admission,
                     },
                     ensure_ascii=False,
                 ),
                 "recorded_at": instant(event.timestamp),
+                "patient": event.patient,
             },
             tracking,
         )

@@ -22,7 +22,7 @@ from projections.views import ScheduleView
 
 # Bump when the read model's tables change: a store of another version has its read
 # model dropped and rebuilt from the events on start (the chain is kept).
-SCHEMA_VERSION = "4"  # 4: an item's 入院基本料 groups
+SCHEMA_VERSION = "5"  # 4: 入院基本料 groups; 5: a claim's patient
 ITEM_COLUMNS = ", ".join(
     f"{name} TEXT" + ("" if name in NULLABLE_FIELDS else " NOT NULL")
     for name in ITEM_FIELDS
@@ -50,8 +50,10 @@ DDL = (
         position BIGINT NOT NULL, corrections TEXT NOT NULL DEFAULT '[]')""",
     """CREATE TABLE IF NOT EXISTS {claims} (
         claim_id TEXT PRIMARY KEY, first_date TEXT NOT NULL, last_date TEXT NOT NULL,
-        body TEXT NOT NULL, recorded_at TEXT NOT NULL, position BIGINT NOT NULL)""",
+        body TEXT NOT NULL, recorded_at TEXT NOT NULL, position BIGINT NOT NULL,
+        patient TEXT)""",
     "CREATE INDEX IF NOT EXISTS {claims_idx} ON {claims} (last_date, first_date)",
+    "CREATE INDEX IF NOT EXISTS {patient_idx} ON {claims} (patient, first_date)",
     """CREATE TABLE IF NOT EXISTS {chain} (
         position BIGINT PRIMARY KEY, hash TEXT NOT NULL)""",
 )
@@ -108,6 +110,7 @@ class SQLViewBase(ScheduleView):
             "facts_idx": "kaitei_facts_code",
             "intervals_idx": "kaitei_intervals_code",
             "claims_idx": "kaitei_claims_dates",
+            "patient_idx": "kaitei_claims_patient",
         }
 
     def _sql(self, statement: str) -> str:

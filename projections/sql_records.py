@@ -121,6 +121,14 @@ class RecordsSQL(SQLViewBase):
             self._insert_rows(c, "claims", tuple(row), [tuple(row.values())])
             self._track(c, tracking)
 
+    def claims_of_patient(self, patient: str) -> list[dict[str, Any]]:
+        """The stored claims of one patient, oldest first."""
+        rows = self._rows(
+            "SELECT * FROM {claims} WHERE patient = ? ORDER BY first_date, claim_id",
+            (patient,),
+        )
+        return [{**dict(r), "body": json.loads(r["body"])} for r in rows]
+
     def claims_between(
         self, start: date, end: date, batch: int = 500
     ) -> Iterator[dict[str, Any]]:

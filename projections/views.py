@@ -125,6 +125,10 @@ class ScheduleView(TrackingRecorder, ABC):
     def record_claim(self, row: dict[str, Any], tracking: Tracking) -> None: ...
 
     @abstractmethod
+    def claims_of_patient(self, patient: str) -> list[dict[str, Any]]:
+        """The stored claims of one patient, by first line date."""
+
+    @abstractmethod
     def claims_between(
         self, start: date, end: date, batch: int = 500
     ) -> Iterator[dict[str, Any]]:

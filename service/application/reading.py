@@ -1,5 +1,5 @@
 """Reading: the rule book as recorded at an instant (with scenarios), an item or
-the whole schedule on a date, a claim priced, the diff of two dates."""
+the whole schedule on a date, the diff of two dates."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from domain.billing import PricedClaim, price_claim
-from domain.claims import Claim
 from domain.errors import ItemNotFoundError
 from domain.lookup import filed_under, is_kubun, search
 from domain.rulebook import RuleBook
@@ -118,16 +116,6 @@ class Reading(Kernel):
         refuse_backwards(start, end)
         book = self.rules(None, known_at, scenario)
         return diff(book.in_force(start), book.in_force(end))
-
-    def price(
-        self,
-        claim: Claim,
-        known_at: datetime | None = None,
-        scenario: Sequence[str] = (),
-    ) -> PricedClaim:
-        """The claim priced line by line under the rules in force on each date."""
-        codes = sorted({line.code for line in claim.lines})
-        return price_claim(claim, self.rules(codes, known_at, scenario))
 
     def revisions(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """The revisions as recorded (rows of the read model), oldest first."""

@@ -1,4 +1,5 @@
-"""Replaying stored claims: each repriced now and as when it was stored."""
+"""Pricing a claim, and replaying stored claims: each repriced now and as when
+it was stored."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.billing import price_claim
+from domain.billing import PricedClaim, price_claim, price_in_order
 from domain.claims import Claim, ClaimLine
+from domain.patients import History
 from domain.rulebook import RuleBook
 from domain.timeline import Interval, refuse_backwards
 from service.application.reading import Reading
@@ -16,6 +18,21 @@ from service.application.results import Replayed
 
 
 class Replaying(Reading):
+    """Claims priced, and stored claims replayed, with their patients' other
+    stored claims counted for the limits that span claims."""
+
+    def price(
+        self,
+        claim: Claim,
+        known_at: datetime | None = None,
+        scenario: Sequence[str] = (),
+    ) -> PricedClaim:
+        """The claim priced line by line under the rules in force on each date."""
+        earlier = self._earlier_claims(claim)
+        codes = sorted({line.code for c in (claim, *earlier) for line in c.lines})
+        book = self.rules(codes, known_at, scenario)
+        return price_claim(claim, book, history_of(earlier, book))
+
     def replay(
         self,
         start: date,
@@ -30,10 +47,26 @@ class Replaying(Reading):
         recorded: BooksAsRecorded | None = None  # read with the first claim
         for row in self.view.claims_between(start, end):
             recorded = recorded or BooksAsRecorded(self.view.interval_records())
-            claim = _stored_claim(row)
-            codes = {line.code for line in claim.lines}
+            claim = stored_claim(row)
+            earlier = self._earlier_claims(claim)
+            codes = {line.code for c in (claim, *earlier) for line in c.lines}
             then = recorded.at(codes, row["recorded_at"])
-            yield Replayed(price_claim(claim, then), price_claim(claim, book))
+            yield Replayed(
+                price_claim(claim, then, history_of(earlier, then)),
+                price_claim(claim, book, history_of(earlier, book)),
+            )
+
+    def _earlier_claims(self, claim: Claim) -> list[Claim]:
+        """The patient's other stored claims that may count for this one's
+        limits: those that start no later than it ends."""
+        if claim.patient is None:
+            return []
+        self.catch_up()
+        return [
+            other
+            for other in map(stored_claim, self.view.claims_of_patient(claim.patient))
+            if other.id != claim.id and other.first_date <= claim.last_date
+        ]
 
 
 class BooksAsRecorded:
@@ -57,7 +90,14 @@ class BooksAsRecorded:
         )
 
 
-def _stored_claim(row: dict[str, Any]) -> Claim:
+def history_of(claims: Sequence[Claim], book: RuleBook) -> History:
+    """What a patient's claims billed, priced in date order under `book`."""
+    history = History()
+    price_in_order(claims, book, history)
+    return history
+
+
+def stored_claim(row: dict[str, Any]) -> Claim:
     body = row["body"]
     billed = body["billed_points"]
     return Claim(
@@ -69,4 +109,6 @@ def _stored_claim(row: dict[str, Any]) -> Claim:
             for x in body["lines"]
         ),
         None if billed is None else Decimal(billed),
+        body.get("patient"),
+        body.get("admission"),
     )

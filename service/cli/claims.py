@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from domain.billing import PricedClaim, price_claim
+from domain.billing import PricedClaim, price_claim, remember
 from domain.claims import Claim
+from domain.patients import History
 from service.cli.common import (
     as_instant,
     console,
@@ -115,6 +116,11 @@ REPORT_COLUMNS = (
     "claim_total_points",
     "claim_billed_points",
     "claim_matched",
+    "patient",
+    "unchecked",
+    "special_condition",
+    "rule_table",
+    "rule_row",
 )
 
 
@@ -128,12 +134,15 @@ def replay(
         Path | None, typer.Option(help="Write every priced line to this CSV file.")
     ] = None,
 ) -> None:
-    """Reprice any number of claims from a file, streaming, against what was billed."""
+    """Reprice any number of claims from a file, streaming, against what was
+    billed. A patient's claims count the ones before them in the file (list
+    each patient's claims in date order) for the limits that span claims."""
     moment = as_instant(known_at)
     with opened() as schedule:
         book = schedule.rules(None, moment, scenario_ids(scenario))
     settings = Settings.from_env()
     count = matched = 0
+    histories: dict[str, History] = {}
     try:
         with (
             claims_file.open("rb") as source,
@@ -154,12 +163,17 @@ def replay(
                     continue
                 with refusals(f"{claims_file}:{number_}"):
                     claim = read_claim(raw, settings.max_claim_lines)
-                priced = price_claim(claim, book)
+                history = None
+                if claim.patient is not None:
+                    history = histories.setdefault(claim.patient, History())
+                priced = price_claim(claim, book, history)
+                if history is not None:
+                    remember(priced, claim, history)
                 count += 1
                 ok = claim.billed_points in (None, priced.total_points)
                 matched += ok
                 if writer:
-                    writer.writerows(_report_rows(priced, ok))
+                    writer.writerows(_report_rows(priced, ok, claim.patient))
     except OSError as error:
         raise fail(f"cannot read or write: {error}") from None
     console.print(
@@ -168,7 +182,9 @@ def replay(
     )
 
 
-def _report_rows(priced: PricedClaim, ok: bool) -> list[list[object]]:
+def _report_rows(
+    priced: PricedClaim, ok: bool, patient: str | None
+) -> list[list[object]]:
     billed = "" if priced.billed_points is None else number(priced.billed_points)
     return [
         [
@@ -187,6 +203,11 @@ def _report_rows(priced: PricedClaim, ok: bool) -> list[list[object]]:
             number(priced.total_points),
             billed,
             "yes" if ok else "no",
+            patient or "",
+            " ".join(x.unchecked),
+            "yes" if x.special_condition else "",
+            (x.rule or {}).get("table", ""),
+            (x.rule or {}).get("row", ""),
         ]
         for x in priced.lines
     ]

@@ -52,6 +52,21 @@ class ClaimIn(BaseModel):
         min_length=1, description="At most KAITEI_MAX_CLAIM_LINES (default 2000)."
     )
     billed_points: Value | None = None
+    patient: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="An opaque patient id: limits across claims (２週, ３月…５年, "
+        "患者当り, 初回, 入院中) count the patient's stored claims. Without it they "
+        "are counted within the claim and the line says `unchecked`.",
+    )
+    admission: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="The admission (an id or the admission date): 入院中 limits "
+        "count the patient's claims of the same admission.",
+    )
 
     def refusal(self, max_lines: int) -> str | None:
         """Why the claim is refused for its size, if it is."""
@@ -67,6 +82,8 @@ class ClaimIn(BaseModel):
             self.id,
             tuple(line.to_domain() for line in self.lines),
             self.billed_points,
+            self.patient,
+            self.admission,
         )
 
 
@@ -190,4 +207,6 @@ def _line_state(line: PricedLine) -> dict[str, Any]:
         "amount": number(line.amount),
         "revision": line.revision,
         "reason": line.reason,
+        "unchecked": list(line.unchecked),
+        "special_condition": line.special_condition,
     }
