@@ -207,6 +207,4 @@ def _line_state(line: PricedLine) -> dict[str, Any]:
         "amount": number(line.amount),
         "revision": line.revision,
         "reason": line.reason,
-        "unchecked": list(line.unchecked),
-        "special_condition": line.special_condition,
     }
