@@ -14,6 +14,7 @@ from service.application import FeeSchedule
 from service.importers.bundle import load_bundle_into
 from service.settings import Settings
 from service.store import eventsourcing_env
+from service.web import ui
 from service.web.body_limit import BodyLimit
 from service.web.errors import domain_error_response
 from service.web.routers import (
@@ -61,8 +62,9 @@ def create_app(
         lifespan=lifespan,
     )
     routers = (revisions, items, lookup, schedule, changes, claims, imports, audit)
-    for module in (*routers, health):
+    for module in (*routers, health, ui):
         app.include_router(module.router)
+    app.mount("/ui/static", ui.static, name="static")
     app.state.settings = settings
     if fee_schedule is not None:  # usable before lifespan runs (in-process tests)
         app.state.schedule = fee_schedule

@@ -1,0 +1,168 @@
+"""The pages to look things up: search (`/`), an item with its timeline
+(`/ui/items/{code}`), and the publications held (`/ui/sources`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from domain.errors import ItemNotFoundError
+from service.application import FeeSchedule
+from service.contract.fields import normalise_code
+from service.web.dependencies import ScheduleDep
+from service.web.ui.render import (
+    OPS,
+    PageError,
+    day_or_today,
+    moment,
+    moment_input,
+    page,
+    recorded_text,
+)
+from service.web.ui.rules import rule_rows, shown
+from service.web.ui.timeline import chart
+
+router = APIRouter(include_in_schema=False)
+KINDS = {
+    "master_full": "マスター全件",
+    "master_change": "マスター変更",
+    "revision": "改定文書",
+}
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    schedule: ScheduleDep,
+    q: str = "",
+    as_of: str | None = None,
+) -> HTMLResponse:
+    """One box for a code, a 区分番号 or a name; results on a date."""
+    context: dict[str, object] = {"q": q, "items": [], "count": 0}
+    try:
+        day = day_or_today(as_of, "適用日")
+    except PageError as error:
+        return page(
+            request,
+            schedule,
+            "search.html",
+            status=error.status,
+            error=str(error),
+            as_of=as_of,
+            context=context,
+        )
+    if q.strip():
+        found = schedule.search(q.strip()[:200], day, None)
+        context.update(items=found[:100], count=len(found))
+    return page(
+        request,
+        schedule,
+        "search.html",
+        days=(day,),
+        as_of=day.isoformat(),
+        context=context,
+    )
+
+
+@router.get("/ui/items/{code}", response_class=HTMLResponse)
+def item_page(
+    request: Request,
+    code: str,
+    schedule: ScheduleDep,
+    as_of: str | None = None,
+    known_at: str | None = None,
+) -> HTMLResponse:
+    """The item on a date as known at a moment: value, timeline, rules, history."""
+    code = str(normalise_code(code))[:40]
+    form = {
+        "code": code,
+        "name": "",
+        "as_of": as_of or "",
+        "known_at_input": known_at or "",
+    }
+    try:
+        day = day_or_today(as_of, "適用日")
+        at = moment(known_at)
+    except PageError as error:
+        return page(
+            request,
+            schedule,
+            "item.html",
+            status=error.status,
+            error=str(error),
+            permalink="",
+            context=_empty(form),
+        )
+    book = schedule.rules([code], at)
+    history = book.history(code)
+    if not history:
+        message = (
+            f"{code} という項目は記録されていません。"
+            "コード・区分番号・名称で検索してください。"
+        )
+        return page(
+            request,
+            schedule,
+            "item.html",
+            status=404,
+            error=message,
+            permalink="",
+            context=_empty({**form, "as_of": day.isoformat()}),
+        )
+    current = book.on(code, day)
+    reason = None if current else book.why_not_in_force(code, day)
+    entries = [e for e in schedule.history(code) if at is None or e.recorded_at <= at]
+    recorded = {e.revision: recorded_text(e.recorded_at) for e in reversed(entries)}
+    rules, more = shown(rule_rows(history))
+    query = {"as_of": day.isoformat(), **({"known_at": moment_input(at)} if at else {})}
+    return page(
+        request,
+        schedule,
+        "item.html",
+        days=(day,),
+        code=code,
+        name=(current or history[-1]).state.name,
+        as_of=day.isoformat(),
+        known_at_input=moment_input(at),
+        permalink=f"/ui/items/{code}?{urlencode(query)}",
+        current=current,
+        reason=reason,
+        chart=chart(history, day, recorded),
+        rules=rules,
+        more_rules=more,
+        history=entries,
+        ops=OPS,
+    )
+
+
+def _empty(form: dict[str, str]) -> dict[str, object]:
+    return {
+        **form,
+        "chart": None,
+        "rules": [],
+        "history": [],
+        "ops": OPS,
+        "current": None,
+        "reason": None,
+        "more_rules": 0,
+    }
+
+
+@router.get("/ui/sources", response_class=HTMLResponse)
+def sources_page(request: Request, schedule: ScheduleDep) -> HTMLResponse:
+    """Every publication the store holds, and its data_through."""
+    return page(
+        request, schedule, "sources.html", sources=schedule.sources(), kinds=KINDS
+    )
+
+
+def item_name(schedule: FeeSchedule, code: str, day: date) -> str:
+    """An item's name on a day (or its last name), for pages that list codes."""
+    try:
+        return schedule.item(code, day, None).state.name
+    except ItemNotFoundError:
+        history = schedule.rules([code]).history(code)
+        return history[-1].state.name if history else ""

@@ -1,0 +1,291 @@
+"""The pages that compare: a 改定's diff between two dates (`/ui/diff`) and a
+claim priced on one or two dates (`/ui/price`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from domain.billing import PricedClaim, PricedLine
+from domain.claims import Claim
+from domain.errors import DomainError
+from service.contract.items import split_ids
+from service.web.dependencies import ScheduleDep
+from service.web.ui.claim_text import read_claim
+from service.web.ui.render import PageError, amount, page, typed_day
+
+router = APIRouter(include_in_schema=False)
+CHAPTERS = {
+    "A": "A 基本診療料",
+    "B": "B 医学管理等",
+    "C": "C 在宅医療",
+    "D": "D 検査",
+    "E": "E 画像診断",
+    "F": "F 投薬",
+    "G": "G 注射",
+    "H": "H リハビリテーション",
+    "I": "I 精神科専門療法",
+    "J": "J 処置",
+    "K": "K 手術",
+    "L": "L 麻酔",
+    "M": "M 放射線治療",
+    "N": "N 病理診断",
+    "O": "O その他",
+    "-": "区分番号なし（食事療養・標準負担額など）",
+}
+KINDS = {"added": "新設", "abolished": "廃止", "changed": "変更"}
+FIELDS = {
+    "value": "点数・金額",
+    "name": "名称",
+    "unit": "単位",
+    "limits": "算定回数",
+    "exclusions": "背反",
+    "groups": "入院基本料",
+    "eligible_diseases": "対象疾患",
+    "addon_to": "加算の基本項目",
+    "kubun": "区分番号",
+}
+SHOWN = 400  # rows of one chapter on the page; the CSV has every row
+REASONS = {
+    "unknown_code": "記録のないコード",
+    "not_in_force": "この日に有効でない",
+    "unsupported_unit": "点数・円以外の項目",
+    "ineligible_disease": "対象疾患でない",
+    "missing_base": "基本項目がない",
+    "excluded": "背反",
+    "limit_exceeded": "算定回数超過",
+    "not_in_group": "入院基本料の加算でない",
+}
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    kind: str
+    code: str
+    kubun: str
+    name: str
+    field: str
+    before: str
+    after: str
+    revision: str
+
+
+@router.get("/ui/diff", response_class=HTMLResponse)
+def diff_page(
+    request: Request,
+    schedule: ScheduleDep,
+    start: Annotated[str | None, "from"] = None,
+    to: str | None = None,
+    chapter: str = "",
+    kind: str = "",
+    q: str = "",
+) -> HTMLResponse:
+    """Added, abolished and changed items between two dates, by chapter."""
+    start = request.query_params.get("from", start)
+    form: dict[str, object] = {
+        "start": start or "",
+        "end": to or "",
+        "chapter": chapter,
+        "kind": kind,
+        "q": q,
+        "chapters": list(CHAPTERS.items()),
+        "kinds": list(KINDS.items()),
+        "groups": None,
+        "limit": SHOWN,
+    }
+    if not start and not to:
+        form.update(start="2024-05-31", end="2024-06-01")
+        return page(request, schedule, "diff.html", context=form)
+    try:
+        day_from = typed_day(start or "", "比較元の日")
+        day_to = typed_day(to or "", "比較先の日")
+        if day_from > day_to:
+            raise PageError(f"比較元の日 {day_from} が比較先の日 {day_to} より後です。")
+    except PageError as error:
+        return page(
+            request,
+            schedule,
+            "diff.html",
+            status=error.status,
+            error=str(error),
+            context=form,
+        )
+    rows = _rows(schedule, day_from, day_to)
+    counts = {k: len({r.code for r in rows if r.kind == v}) for k, v in KINDS.items()}
+    wanted = [r for r in rows if _wanted(r, chapter, KINDS.get(kind, ""), q.strip())]
+    groups = [
+        {"title": title, "rows": [r for r in wanted if _chapter(r.kubun) == key]}
+        for key, title in CHAPTERS.items()
+    ]
+    csv_query = urlencode({"from": day_from, "to": day_to, "format": "csv"})
+    form.update(
+        start=day_from.isoformat(),
+        end=day_to.isoformat(),
+        groups=[g for g in groups if g["rows"]],
+        counts=counts,
+        csv_url=f"/schedule/diff?{csv_query}",
+    )
+    return page(request, schedule, "diff.html", days=(day_from, day_to), context=form)
+
+
+def _rows(schedule: ScheduleDep, start: date, end: date) -> list[DiffRow]:
+    found = schedule.diff(start, end)
+    book = schedule.rules(None)
+    rows = [
+        DiffRow(
+            label,
+            i.state.code,
+            i.state.kubun or "",
+            i.state.name,
+            "",
+            "" if label == "新設" else _shown(i.state.value),
+            "" if label == "廃止" else _shown(i.state.value),
+            i.revision,
+        )
+        for label, items in (("新設", found.added), ("廃止", found.abolished))
+        for i in items
+    ]
+    for change in found.changed:
+        now = book.on(change.code, end)
+        kubun = now.state.kubun or "" if now else ""
+        rows.append(
+            DiffRow(
+                "変更",
+                change.code,
+                kubun,
+                change.name,
+                FIELDS.get(change.field, change.field),
+                _shown(change.before),
+                _shown(change.after),
+                change.revision,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.kubun or "~", r.code, r.kind))
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, Decimal):
+        return amount(value)
+    if isinstance(value, tuple | list):
+        return f"{len(value)} 件"
+    return "" if value is None else str(value)
+
+
+def _chapter(kubun: str) -> str:
+    return kubun[:1] if kubun[:1] in CHAPTERS else "-"
+
+
+def _wanted(row: DiffRow, chapter: str, kind: str, q: str) -> bool:
+    return (
+        (not chapter or _chapter(row.kubun) == chapter)
+        and (not kind or row.kind == kind)
+        and (
+            not q or q in row.name or row.code.startswith(q) or row.kubun.startswith(q)
+        )
+    )
+
+
+@router.get("/ui/price", response_class=HTMLResponse)
+def price_form(request: Request, schedule: ScheduleDep) -> HTMLResponse:
+    return page(
+        request,
+        schedule,
+        "price.html",
+        lines="",
+        date_a="",
+        date_b="",
+        scenario_b="",
+        results=None,
+    )
+
+
+@router.post("/ui/price", response_class=HTMLResponse)
+def price_page(
+    request: Request,
+    schedule: ScheduleDep,
+    lines: Annotated[str, Form(max_length=200_000)] = "",
+    date_a: Annotated[str, Form(max_length=40)] = "",
+    date_b: Annotated[str, Form(max_length=40)] = "",
+    scenario_b: Annotated[str, Form(max_length=2000)] = "",
+) -> HTMLResponse:
+    """Each line priced or rejected with its reason, on date A and on date B."""
+    form: dict[str, object] = {
+        "lines": lines,
+        "date_a": date_a,
+        "date_b": date_b,
+        "scenario_b": scenario_b,
+        "results": None,
+    }
+    try:
+        day_a = typed_day(date_a, "適用日 A") if date_a.strip() else None
+        day_b = typed_day(date_b, "適用日 B") if date_b.strip() else None
+        claim = read_claim(lines, day_a)
+        results = [
+            {"label": f"A: {day_a or '明細の日付'}", "priced": schedule.price(claim)}
+        ]
+        if day_b is not None or scenario_b.strip():
+            moved = _moved(claim, day_a, day_b)
+            label = f"B: {day_b or 'A と同じ日'}" + (
+                f"（{scenario_b}）" if scenario_b else ""
+            )
+            results.append(
+                {
+                    "label": label,
+                    "priced": schedule.price(moved, None, split_ids(scenario_b)),
+                }
+            )
+    except (PageError, DomainError) as error:
+        return page(
+            request, schedule, "price.html", status=400, error=str(error), context=form
+        )
+    priced: list[PricedClaim] = [r["priced"] for r in results]  # type: ignore[misc]
+    rows = [
+        _row(schedule, [p.lines[n] for p in priced]) for n in range(len(claim.lines))
+    ]
+    days = tuple(line.line.date for p in priced for line in p.lines)
+    form.update(
+        results=results,
+        rows=rows,
+        reasons=REASONS,
+        date_a=day_a.isoformat() if day_a else "",
+        date_b=day_b.isoformat() if day_b else "",
+    )
+    return page(request, schedule, "price.html", days=days, context=form)
+
+
+def _moved(claim: Claim, day_a: date | None, day_b: date | None) -> Claim:
+    """The claim on date B: each line moved by B − A (every line to B when the
+    lines carry no dates of their own)."""
+    if day_b is None:
+        return claim
+    if day_a is None:
+        raise PageError("適用日 B と比べるには、適用日 A も入れてください。")
+    shift = day_b - day_a
+    return replace(
+        claim, lines=tuple(replace(x, date=x.date + shift) for x in claim.lines)
+    )
+
+
+def _row(schedule: ScheduleDep, lines: list[PricedLine]) -> dict[str, object]:
+    first = lines[0].line
+    outcome = {(x.status, x.amount, x.reason) for x in lines}
+    return {
+        "code": first.code,
+        "date": first.date,
+        "quantity": first.quantity,
+        "name": _name(schedule, first.code, first.date),
+        "lines": lines,
+        "differs": len(outcome) > 1,
+    }
+
+
+def _name(schedule: ScheduleDep, code: str, day: date) -> str:
+    history = schedule.rules([code]).history(code)
+    on = [i for i in history if i.covers(day)] or list(history[-1:])
+    return on[0].state.name if on else ""

@@ -1,0 +1,172 @@
+"""The web pages in a real browser (Debian's chromium, headless, driven by
+Playwright) on the bundled store: what a 医事課 user clicks through. Each test
+keeps a screenshot in tests/artifacts/ (not committed) for a person to look at."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from service.application import FeeSchedule
+from service.web.app import create_app
+
+SHOTS = Path(__file__).parents[1] / "artifacts"
+MAY_VISIT = ["112007410", "112011010", "113001910", "120002910", "120003270"]
+JUNE_VISIT = ["112007410", "113707110", "120002910"]  # seed 002 表2
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is needed (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox"]
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def site(bundled_schedule: FeeSchedule) -> Iterator[str]:
+    """`kaitei serve`'s app on the bundled store, on a free port."""
+    config = uvicorn.Config(
+        create_app(bundled_schedule), host="127.0.0.1", port=0, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def page(browser: Browser, site: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=site, locale="ja-JP", viewport={"width": 1280, "height": 900}
+    )
+    opened = context.new_page()
+    yield opened
+    SHOTS.mkdir(exist_ok=True)
+    name = request.node.name.replace("[", "-").replace("]", "")
+    opened.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    context.close()
+
+
+def test_search_shoshin_by_keyboard_and_open_it(page: Page) -> None:
+    page.goto("/")
+    page.keyboard.type("初診料")  # the box has the focus
+    page.get_by_label("適用日").fill("2024-06-03")
+    page.get_by_label("コード・区分番号・名称").press("Enter")
+
+    row = page.get_by_role("row").filter(has_text="111000110")
+    expect(row).to_contain_text("291")
+    row.get_by_role("link", name="初診料", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("111000110 初診料")
+    expect(page.get_by_test_id("value")).to_contain_text("291")
+
+
+def test_the_timeline_shows_288_to_291_with_its_sources(page: Page) -> None:
+    page.goto("/ui/items/111000110?as_of=2024-05-31")
+    expect(page.get_by_test_id("value")).to_contain_text("288")
+
+    steps = page.get_by_role("table", name="推移").get_by_role("row")
+    expect(steps.filter(has_text="291")).to_contain_text("2024-06-01")
+    expect(steps.filter(has_text="291")).to_contain_text("s_20240306.csv")
+    expect(steps.filter(has_text="288")).to_contain_text("s_ALL20220218.zip")
+    assert page.locator("svg.timeline g.step").count() == 2
+
+    page.get_by_label("適用日（この日に有効な内容）").fill("2024-06-01")
+    page.get_by_role("button", name="表示").click()
+    expect(page.get_by_test_id("value")).to_contain_text("291")
+    assert "as_of=2024-06-01" in page.get_by_role(
+        "link", name="この表示へのリンク"
+    ).get_attribute("href")  # type: ignore[operator]
+
+
+def test_the_2024_diff_lists_shoshin_and_saishin_and_downloads_csv(
+    page: Page,
+) -> None:
+    page.goto("/ui/diff?from=2024-05-31&to=2024-06-01&chapter=A&kind=changed")
+
+    shoshin = (
+        page.get_by_role("row")
+        .filter(has_text="111000110")
+        .filter(has_text="点数・金額")
+    )
+    saishin = (
+        page.get_by_role("row")
+        .filter(has_text="112007410")
+        .filter(has_text="点数・金額")
+    )
+    expect(shoshin).to_contain_text("291")
+    expect(saishin).to_contain_text("75")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV をダウンロード").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "111000110" in text
+    assert "112007410" in text
+
+
+def test_pricing_seed_002s_visit_on_two_dates(page: Page) -> None:
+    page.goto("/ui/price")
+    page.get_by_label("明細").fill("\n".join(f"{c},,1,I10" for c in MAY_VISIT))
+    page.get_by_label("適用日 A").fill("2024-05-20")
+    page.get_by_role("button", name="計算").click()
+    expect(page.get_by_test_id("total-1")).to_contain_text("406")
+    expect(page.get_by_test_id("total-1")).to_contain_text("4,060 円")
+
+    page.get_by_label("明細").fill("\n".join(f"{c},,1,I10" for c in JUNE_VISIT))
+    page.get_by_label("適用日 A").fill("2024-06-03")
+    page.get_by_role("button", name="計算").click()
+    expect(page.get_by_test_id("total-1")).to_contain_text("468")
+
+
+def test_the_same_claim_on_a_second_date_highlights_what_differs(
+    page: Page,
+) -> None:
+    page.goto("/ui/price")
+    page.get_by_label("明細").fill("\n".join(f"{c},,1,I10" for c in MAY_VISIT))
+    page.get_by_label("適用日 A").fill("2024-05-20")
+    page.get_by_label("比較する適用日 B").fill("2024-06-03")
+    page.get_by_role("button", name="計算").click()
+
+    expect(page.get_by_test_id("total-1")).to_contain_text("406")
+    gone = page.locator("tr.differs").filter(has_text="120003270")
+    expect(gone).to_contain_text("この日に有効でない")
+    expect(page.locator("tr.differs").filter(has_text="112011010")).to_have_count(0)
+
+
+def test_bad_input_is_answered_in_words_with_the_form_kept(page: Page) -> None:
+    page.goto("/ui/price")
+    page.get_by_label("明細").fill("11200741X,2024-05-20")
+    page.get_by_role("button", name="計算").click()
+    expect(page.get_by_role("alert")).to_contain_text("明細 1 行目")
+    expect(page.get_by_label("明細")).to_have_value("11200741X,2024-05-20")
+
+    page.goto("/ui/items/999999999")
+    expect(page.get_by_role("alert")).to_contain_text("記録されていません")
+    assert "Traceback" not in page.content()
+
+
+def test_sources_and_the_notice_past_data_through(page: Page) -> None:
+    page.goto("/ui/sources")
+    expect(page.get_by_text("2025-09-01").first).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="s_ALL20220218.zip", exact=True)
+    ).to_be_visible()
+
+    page.goto("/ui/items/111000110?as_of=2026-06-01")
+    expect(page.get_by_role("status")).to_contain_text("最終公表日 2025-09-01")
