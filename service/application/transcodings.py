@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
@@ -24,37 +24,20 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class LimitAsDict(Transcoding):
-    type = Limit
-    name = "limit"
+class RuleAsDict(Transcoding):
+    """A rule (Limit, Exclusion, Grouping) as its JSON data: its core fields
+    and the others only when set, so a typed rule encodes as before."""
 
-    def encode(self, obj: Limit) -> dict[str, Any]:
-        return rule_dict(obj)  # a typed rule encodes as before: per and max
+    def __init__(self, kind: type[Limit] | type[Exclusion] | type[Grouping]) -> None:
+        self.type = kind
+        self.name = kind.__name__.lower()
+        self.kind = kind
 
-    def decode(self, data: dict[str, Any]) -> Limit:
-        return cast(Limit, rule_from_dict(Limit, data))
-
-
-class ExclusionAsDict(Transcoding):
-    type = Exclusion
-    name = "exclusion"
-
-    def encode(self, obj: Exclusion) -> dict[str, Any]:
+    def encode(self, obj: Limit | Exclusion | Grouping) -> dict[str, Any]:
         return rule_dict(obj)
 
-    def decode(self, data: dict[str, Any]) -> Exclusion:
-        return cast(Exclusion, rule_from_dict(Exclusion, data))
-
-
-class GroupingAsDict(Transcoding):
-    type = Grouping
-    name = "grouping"
-
-    def encode(self, obj: Grouping) -> dict[str, Any]:
-        return rule_dict(obj)
-
-    def decode(self, data: dict[str, Any]) -> Grouping:
-        return cast(Grouping, rule_from_dict(Grouping, data))
+    def decode(self, data: dict[str, Any]) -> Limit | Exclusion | Grouping:
+        return rule_from_dict(self.kind, data)
 
 
 class ChangeAsDict(Transcoding):
@@ -103,9 +86,9 @@ class ClaimLineAsDict(Transcoding):
 def register(transcoder: JSONTranscoder) -> None:
     for transcoding in (
         DateAsISO(),
-        LimitAsDict(),
-        ExclusionAsDict(),
-        GroupingAsDict(),
+        RuleAsDict(Limit),
+        RuleAsDict(Exclusion),
+        RuleAsDict(Grouping),
         ChangeAsDict(),
         ItemStateAsDict(),
         ClaimLineAsDict(),

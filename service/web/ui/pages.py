@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from domain.errors import ItemNotFoundError
-from service.application import FeeSchedule
 from service.contract.fields import normalise_code
 from service.web.dependencies import ScheduleDep
 from service.web.ui.render import (
@@ -157,12 +154,3 @@ def sources_page(request: Request, schedule: ScheduleDep) -> HTMLResponse:
     return page(
         request, schedule, "sources.html", sources=schedule.sources(), kinds=KINDS
     )
-
-
-def item_name(schedule: FeeSchedule, code: str, day: date) -> str:
-    """An item's name on a day (or its last name), for pages that list codes."""
-    try:
-        return schedule.item(code, day, None).state.name
-    except ItemNotFoundError:
-        history = schedule.rules([code]).history(code)
-        return history[-1].state.name if history else ""

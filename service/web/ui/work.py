@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from domain.billing import PricedClaim, PricedLine
 from domain.claims import Claim
 from domain.errors import DomainError
+from domain.rulebook import RuleBook
 from service.contract.items import split_ids
 from service.web.dependencies import ScheduleDep
 from service.web.ui.claim_text import read_claim
@@ -80,14 +81,13 @@ class DiffRow:
 def diff_page(
     request: Request,
     schedule: ScheduleDep,
-    start: Annotated[str | None, "from"] = None,
     to: str | None = None,
     chapter: str = "",
     kind: str = "",
     q: str = "",
 ) -> HTMLResponse:
     """Added, abolished and changed items between two dates, by chapter."""
-    start = request.query_params.get("from", start)
+    start = request.query_params.get("from")  # `from` is a Python keyword
     form: dict[str, object] = {
         "start": start or "",
         "end": to or "",
@@ -245,9 +245,8 @@ def price_page(
             request, schedule, "price.html", status=400, error=str(error), context=form
         )
     priced: list[PricedClaim] = [r["priced"] for r in results]  # type: ignore[misc]
-    rows = [
-        _row(schedule, [p.lines[n] for p in priced]) for n in range(len(claim.lines))
-    ]
+    book = schedule.rules(sorted({line.code for line in claim.lines}))
+    rows = [_row(book, [p.lines[n] for p in priced]) for n in range(len(claim.lines))]
     days = tuple(line.line.date for p in priced for line in p.lines)
     form.update(
         results=results,
@@ -272,20 +271,17 @@ def _moved(claim: Claim, day_a: date | None, day_b: date | None) -> Claim:
     )
 
 
-def _row(schedule: ScheduleDep, lines: list[PricedLine]) -> dict[str, object]:
+def _row(book: RuleBook, lines: list[PricedLine]) -> dict[str, object]:
     first = lines[0].line
     outcome = {(x.status, x.amount, x.reason) for x in lines}
+    found = book.on(first.code, first.date) or next(
+        reversed(book.history(first.code)), None
+    )
     return {
         "code": first.code,
         "date": first.date,
         "quantity": first.quantity,
-        "name": _name(schedule, first.code, first.date),
+        "name": found.state.name if found else "",
         "lines": lines,
         "differs": len(outcome) > 1,
     }
-
-
-def _name(schedule: ScheduleDep, code: str, day: date) -> str:
-    history = schedule.rules([code]).history(code)
-    on = [i for i in history if i.covers(day)] or list(history[-1:])
-    return on[0].state.name if on else ""
