@@ -103,7 +103,7 @@ def test_sources_list_every_publication_and_the_data_horizon(
 
     assert found["data_through"] == "2025-09-01"
     assert (
-        found["count"] == len(found["sources"]) == 79 + 8 + 4
+        found["count"] == len(found["sources"]) == 79 + 8 + 6
     )  # masters, seeds, tables
     assert by_name["s_ALL20220218.zip"]["kind"] == "master_full"
     assert by_name["s_20240306.csv"]["published"] == "2024-03-06"
