@@ -163,6 +163,18 @@ def steps(
     return out
 
 
+def last_set(facts: Sequence[Fact], name: str, start: date, end: date) -> Fact | None:
+    """The last fact in (start, end] of valid time that set the field `name` (an
+    introduction or abolition sets them all): the change a diff names."""
+    found = None
+    for fact in sorted(facts, key=lambda f: f.effective_from):
+        change = fact.change
+        whole = change.op in ("introduce", "abolish")
+        if start < fact.effective_from <= end and (whole or name in change.given()):
+            found = fact
+    return found
+
+
 def refuse_backwards(start: date, end: date) -> None:
     """A window [from, to] of valid time must not end before it starts."""
     if start > end:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from domain.timeline import STATE_FIELD_ORDER, STATE_FIELDS, Interval, steps
+from domain.timeline import (
+    STATE_FIELD_ORDER,
+    STATE_FIELDS,
+    Fact,
+    Interval,
+    last_set,
+    steps,
+)
 from projections.rows import from_instant
 from service.application.results import Diff, FieldChange, HistoryEntry
 
@@ -91,6 +100,25 @@ def diff(before: list[Interval], after: list[Interval]) -> Diff:
         abolished=[old[c] for c in sorted(old.keys() - new.keys())],
         changed=changed,
     )
+
+
+def named(
+    found: Diff, facts: Mapping[str, Sequence[Fact]], start: date, end: date
+) -> Diff:
+    """Each changed field named by the change that set it between the two dates
+    (a 背反 table's edition, not the master that set the value in force)."""
+    changed = []
+    for change in found.changed:
+        fact = last_set(facts.get(change.code, ()), change.field, start, end)
+        if fact is not None:
+            change = replace(
+                change,
+                revision=fact.revision,
+                source=fact.source,
+                valid_from=fact.effective_from,
+            )
+        changed.append(change)
+    return replace(found, changed=changed)
 
 
 def within(entries: list[HistoryEntry], start: date, end: date) -> list[HistoryEntry]:

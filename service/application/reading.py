@@ -10,8 +10,8 @@ from typing import Any
 from domain.errors import ItemNotFoundError
 from domain.lookup import filed_under, is_kubun, search
 from domain.rulebook import RuleBook
-from domain.timeline import Interval, intervals, refuse_backwards
-from service.application.history import diff
+from domain.timeline import Fact, Interval, intervals, refuse_backwards
+from service.application.history import diff, named
 from service.application.kernel import Kernel
 from service.application.results import Diff
 from service.application.scenarios import scenario_facts
@@ -115,7 +115,22 @@ class Reading(Kernel):
         """What was added, abolished and changed between two dates."""
         refuse_backwards(start, end)
         book = self.rules(None, known_at, scenario)
-        return diff(book.in_force(start), book.in_force(end))
+        found = diff(book.in_force(start), book.in_force(end))
+        codes = {change.code for change in found.changed}
+        return named(found, self._facts(codes, known_at, scenario), start, end)
+
+    def _facts(
+        self, codes: set[str], known_at: datetime | None, scenario: Sequence[str]
+    ) -> dict[str, list[Fact]]:
+        """The facts of `codes` as known at `known_at`, with a scenario's."""
+        if known_at is None:
+            facts = self.view.current_facts(codes)
+        else:
+            facts = {code: self.view.facts(code, known_at) for code in codes}
+        for code, extra in scenario_facts(self.view, scenario, known_at).items():
+            if code in facts:
+                facts[code] = [*facts[code], *extra]
+        return facts
 
     def revisions(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """The revisions as recorded (rows of the read model), oldest first."""

@@ -79,6 +79,11 @@ def test_the_diff_across_the_2024_revision(bundled: TestClient) -> None:
     assert changed[("197000110", "value")]["after"] == 670
     assert ("113001910", "eligible_diseases") in changed
     assert ("113001910", "value") not in changed
+    # a rule's change names the table edition that made it, not the master
+    shoshin_rules = changed[("111000110", "exclusions")]
+    assert shoshin_rules["revision"].startswith("03-4背反テーブル4")
+    assert "03-4背反テーブル4.csv" in shoshin_rules["source"]
+    assert shoshin_rules["valid_from"] == "2024-06-01"
 
 
 def test_the_diff_as_csv_groups_added_abolished_changed(bundled: TestClient) -> None:

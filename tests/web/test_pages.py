@@ -87,6 +87,12 @@ def test_the_timeline_shows_288_to_291_with_its_sources(page: Page) -> None:
     expect(steps.filter(has_text="291")).to_contain_text("s_20240306.csv")
     expect(steps.filter(has_text="288")).to_contain_text("s_ALL20220218.zip")
     assert page.locator("svg.timeline g.step").count() == 2
+    partner = page.get_by_role("table", name="算定ルール").get_by_role("row")
+    kanri = partner.filter(has_text="113041710")  # 03-2 row 2: 背反, same month
+    expect(kanri).to_contain_text(
+        "生活習慣病管理料（脂質異常症を主病）"
+    )  # its name then
+    expect(kanri).to_contain_text("03-2背反テーブル2 2 行目")
 
     page.get_by_label("適用日（この日に有効な内容）").fill("2024-06-01")
     page.get_by_role("button", name="表示").click()
@@ -159,6 +165,22 @@ def test_bad_input_is_answered_in_words_with_the_form_kept(page: Page) -> None:
     page.goto("/ui/items/999999999")
     expect(page.get_by_role("alert")).to_contain_text("記録されていません")
     assert "Traceback" not in page.content()
+
+
+def test_the_item_page_fits_a_tablet(browser: Browser, site: str) -> None:
+    context = browser.new_context(
+        base_url=site, locale="ja-JP", viewport={"width": 768, "height": 1024}
+    )
+    tablet = context.new_page()
+    for path in ("/ui/items/111000110?as_of=2024-06-03", "/ui/price", "/"):
+        tablet.goto(path)
+        expect(tablet.get_by_role("heading", level=1)).to_be_visible()
+        wide = tablet.evaluate("document.documentElement.scrollWidth")
+        assert wide <= 768, f"{path} is {wide} px wide on a 768 px tablet"
+    tablet.goto("/ui/items/111000110?as_of=2024-06-03")
+    SHOTS.mkdir(exist_ok=True)
+    tablet.screenshot(path=SHOTS / "item-tablet.png", full_page=True)
+    context.close()
 
 
 def test_sources_and_the_notice_past_data_through(page: Page) -> None:

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from domain.rulebook import RuleBook
 from service.contract.fields import normalise_code
 from service.web.dependencies import ScheduleDep
 from service.web.ui.render import (
@@ -114,6 +116,7 @@ def item_page(
     entries = [e for e in schedule.history(code) if at is None or e.recorded_at <= at]
     recorded = {e.revision: recorded_text(e.recorded_at) for e in reversed(entries)}
     rules, more = shown(rule_rows(history))
+    others = sorted({r.other for r in rules} - {""})
     query = {"as_of": day.isoformat(), **({"known_at": moment_input(at)} if at else {})}
     return page(
         request,
@@ -130,9 +133,21 @@ def item_page(
         chart=chart(history, day, recorded),
         rules=rules,
         more_rules=more,
+        names=_names(schedule.rules(others, at), others, day),
         history=entries,
         ops=OPS,
     )
+
+
+def _names(book: RuleBook, codes: list[str], day: date) -> dict[str, str]:
+    """The names of the other items a page's rules name: as on `day`, or as
+    last in force."""
+    names = {}
+    for code in codes:
+        found = book.on(code, day) or next(reversed(book.history(code)), None)
+        if found is not None:
+            names[code] = found.state.name
+    return names
 
 
 def _empty(form: dict[str, str]) -> dict[str, object]:

@@ -28,16 +28,20 @@ SHOWN = 300  # rows of one kind at most on a page
 @dataclass(frozen=True)
 class RuleRow:
     kind: str
+    other: str  # the other item's code (an add-on's base, a 背反 partner) or ""
     text: str
     start: date
     end: date | None
     source: str
 
 
+Key = tuple[str, str, str]  # kind, other code, text
+
+
 def rule_rows(history: Sequence[Interval]) -> list[RuleRow]:
     """Every rule the item carried, with each run of dates it was in force."""
-    runs: dict[tuple[str, str], list[list[date | None]]] = {}
-    sources: dict[tuple[str, str], str] = {}
+    runs: dict[Key, list[list[date | None]]] = {}
+    sources: dict[Key, str] = {}
     for interval in history:
         for key, source in _described(interval):
             spans = runs.setdefault(key, [])
@@ -47,22 +51,28 @@ def rule_rows(history: Sequence[Interval]) -> list[RuleRow]:
                 spans.append([interval.valid_from, interval.valid_to])
             sources[key] = source
     rows = [
-        RuleRow(kind, text, start, end, sources[(kind, text)])
-        for (kind, text), spans in runs.items()
+        RuleRow(kind, other, text, start, end, sources[(kind, other, text)])
+        for (kind, other, text), spans in runs.items()
         for start, end in spans
         if start is not None
     ]
     order = ["加算の基本項目", "算定回数", "背反", "入院基本料", "対象疾患"]
-    return sorted(rows, key=lambda r: (order.index(r.kind), r.start, r.text))
+    return sorted(rows, key=lambda r: (order.index(r.kind), r.start, r.other, r.text))
 
 
-def _described(interval: Interval) -> list[tuple[tuple[str, str], str]]:
+def _described(interval: Interval) -> list[tuple[Key, str]]:
     state = interval.state
-    out = [(("加算の基本項目", f"{code} と同日に算定"), "") for code in state.addon_to]
-    out += [(("対象疾患", f"主病 {prefix}"), "") for prefix in state.eligible_diseases]
+    out = [(("加算の基本項目", code, "と同日に算定"), "") for code in state.addon_to]
+    out += [
+        (("対象疾患", "", f"主病 {prefix}"), "") for prefix in state.eligible_diseases
+    ]
     rules: list[Rule] = [*state.limits, *state.exclusions, *state.groups]
-    out += [((_kind(rule), _text(rule)), _source(rule)) for rule in rules]
+    out += [((_kind(rule), _other(rule), _text(rule)), _source(rule)) for rule in rules]
     return out
+
+
+def _other(rule: Rule) -> str:
+    return rule.code if isinstance(rule, Exclusion) else ""
 
 
 def _kind(rule: Rule) -> str:
@@ -81,7 +91,7 @@ def _text(rule: Rule) -> str:
         return f"{unit}につき {rule.max} 回まで{checked}{special}"
     if isinstance(rule, Exclusion):
         return (
-            f"{rule.code} と{SCOPE.get(rule.scope, rule.scope)}に併算定不可"
+            f"と{SCOPE.get(rule.scope, rule.scope)}に併算定不可"
             f"（{KEEP[rule.keep]}）{special}"
         )
     assert isinstance(rule, Grouping)
