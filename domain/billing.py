@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.billed import Billed, BilledLines
 from domain.claims import Claim, ClaimLine
 from domain.line_rules import (
-    Billed,
     Verdict,
     exclusion_verdict,
     group_verdict,
@@ -61,7 +61,7 @@ def price_claim(
     patient = None
     if claim.patient is not None:
         patient = Patient(history or History(), claim.admission)
-    billed: list[Billed] = []
+    billed = BilledLines()
     answers: list[PricedLine] = []
     for index, line in enumerate(claim.lines):
         found = book.on(line.code, line.date)
@@ -70,7 +70,9 @@ def price_claim(
         unchecked: tuple[str, ...] = ()
         if refusal is None:
             assert found is not None
-            verdict = between = exclusion_verdict(index, line, found, billed)
+            verdict = between = exclusion_verdict(
+                index, line, found, billed, book.declaring(line.code)
+            )
             if verdict.reason is None:
                 verdict, unchecked = limit_verdict(line, found, billed, patient)
             if verdict.reason is None:
@@ -94,7 +96,7 @@ def price_claim(
         for earlier, rule in between.displaced:
             billed.remove(earlier)
             answers[earlier.index] = _displaced(answers[earlier.index], line, rule)
-        billed.append(Billed(index, line, found))
+        billed.add(Billed(index, line, found))
         state = found.state
         answers.append(
             PricedLine(
@@ -171,7 +173,7 @@ def _refusal(
     line: ClaimLine,
     found: Interval | None,
     book: RuleBook,
-    billed: Sequence[Billed],
+    billed: BilledLines,
 ) -> tuple[str, str] | None:
     """The checks of the line on its own, and its add-on base."""
     if found is None:
@@ -193,9 +195,7 @@ def _refusal(
             f"{'…' if len(state.eligible_diseases) > 8 else ''}; "
             f"the line has {line.disease or 'none'}"
         )
-    if state.addon_to and not any(
-        b.line.code in state.addon_to and b.line.date == line.date for b in billed
-    ):
+    if state.addon_to and not billed.has_any(state.addon_to, line.date):
         return "missing_base", (
             f"{line.code} is an add-on: it needs a priced line of "
             f"{' or '.join(state.addon_to)} on {line.date}"

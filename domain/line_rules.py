@@ -4,9 +4,11 @@ user can find it."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from domain.billed import Billed, BilledLines
 from domain.claims import ClaimLine
 from domain.patients import Patient, checks, counted
 from domain.rules import TABLE_BEGAN, Exclusion, Grouping, Limit, Rule, rule_dict
@@ -30,15 +32,6 @@ ACROSS_CLAIMS = {
 
 
 @dataclass(frozen=True)
-class Billed:
-    """A line priced so far: where it is in the claim, and its item."""
-
-    index: int
-    line: ClaimLine
-    item: Interval
-
-
-@dataclass(frozen=True)
 class Verdict:
     """What a rule between lines decided for a new line: rejected (reason,
     detail, rule), or billed with the earlier lines it displaces."""
@@ -51,33 +44,44 @@ class Verdict:
 
 
 def exclusion_verdict(
-    index: int, line: ClaimLine, item: Interval, billed: list[Billed]
+    index: int,
+    line: ClaimLine,
+    item: Interval,
+    billed: BilledLines,
+    declaring: Collection[str],
 ) -> Verdict:
-    """背反: the new line against each billed line; `keep` decides which stays
-    (`first`: the earlier one), whatever the order of the two lines."""
-    displaced = []
-    for earlier in billed:
+    """背反: the new line against the billed lines it shares a rule with; `keep`
+    decides which stays (`first`: the earlier one), whatever the order of the
+    two lines. Refused, it names the earliest line that refuses it.
+    `declaring`: the codes whose rules name the new line's code."""
+    refused: tuple[Billed, Exclusion] | None = None
+    displaced: list[tuple[Billed, dict[str, object]]] = []
+    for lines in billed.partners(item, declaring):
+        earlier = lines[0]  # one code on one date: one item, one rule
         found = _exclusion(item, earlier.item)
         if found is None or not same(found[0].scope, line.date, earlier.line.date):
             continue
         rule, new_wins = found
-        described = {
-            **_described(rule),
-            "other_code": earlier.line.code,
-            "other_line": earlier.index,
-        }
         if not new_wins:
-            return Verdict(
-                "excluded",
-                f"{line.code} is not billable with {earlier.line.code} (line "
-                f"{earlier.index}) in the same {rule.scope}{_where(rule)}",
-                described,
-                special=rule.special,
-            )
-        displaced.append(
-            (earlier, {**described, "other_code": line.code, "other_line": index})
+            if refused is None or earlier.index < refused[0].index:
+                refused = (earlier, rule)
+            continue
+        described = {**_described(rule), "other_code": line.code, "other_line": index}
+        displaced += [(b, described) for b in lines]
+    if refused is not None:
+        earlier, rule = refused
+        return Verdict(
+            "excluded",
+            f"{line.code} is not billable with {earlier.line.code} (line "
+            f"{earlier.index}) in the same {rule.scope}{_where(rule)}",
+            {
+                **_described(rule),
+                "other_code": earlier.line.code,
+                "other_line": earlier.index,
+            },
+            special=rule.special,
         )
-    return Verdict(displaced=tuple(displaced))
+    return Verdict(displaced=tuple(sorted(displaced, key=lambda d: d[0].index)))
 
 
 def _exclusion(new: Interval, old: Interval) -> tuple[Exclusion, bool] | None:
@@ -93,7 +97,7 @@ def _exclusion(new: Interval, old: Interval) -> tuple[Exclusion, bool] | None:
 
 
 def limit_verdict(
-    line: ClaimLine, item: Interval, billed: list[Billed], patient: Patient | None
+    line: ClaimLine, item: Interval, billed: BilledLines, patient: Patient | None
 ) -> tuple[Verdict, tuple[str, ...]]:
     """算定回数: every limit of the item at once; and the units this claim alone
     cannot settle (the patient or admission is not known, or the unit is not
@@ -107,9 +111,9 @@ def limit_verdict(
         if rule.per == "weeks_2":
             window = "weeks_2"
         used = sum(
-            b.line.quantity
-            for b in billed
-            if b.line.code == line.code and same(window, line.date, b.line.date)
+            quantity
+            for day, quantity in billed.quantities(line.code)
+            if same(window, line.date, day)
         )
         across = rule.per in ACROSS_CLAIMS
         before = 0
@@ -140,7 +144,7 @@ NO_WARD = "入院料"
 
 
 def group_verdict(
-    line: ClaimLine, item: Interval, billed: list[Billed]
+    line: ClaimLine, item: Interval, billed: BilledLines
 ) -> tuple[Verdict, tuple[str, ...]]:
     """入院基本料: an 入院基本料等加算 goes with the 入院料 billed before it that
     day only if the 入院料's group lists it, and then once per 加算識別. With no
@@ -148,10 +152,10 @@ def group_verdict(
     allowed = item.state.allowed_with
     if not allowed:
         return Verdict(), ()
-    same_day = [b for b in billed if b.line.date == line.date]
-    ward = next((b for b in same_day if b.item.state.ward is not None), None)
-    if ward is None:
+    wards = billed.wards(line.date)
+    if not wards:
         return Verdict(), (NO_WARD,)
+    ward = wards[0]
     group = ward.item.state.ward
     assert group is not None
     other = {"other_code": ward.line.code, "other_line": ward.index}
@@ -163,7 +167,7 @@ def group_verdict(
             f"{ward.index}): its group {group.group} does not list it{_where(group)}",
             {**_described(group), **other},
         ), ()
-    for b in same_day:
+    for b in billed.addons(line.date):
         theirs = b.item.state.allowed_with.get(group.group)
         if theirs is not None and theirs.ident == mine.ident:
             return Verdict(

@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from domain.timeline import Interval
 
@@ -42,6 +43,19 @@ class RuleBook:
                 merged.pop(code, None)
                 index.pop(code, None)
         return RuleBook(merged, index)
+
+    def declaring(self, code: str) -> frozenset[str]:
+        """The codes whose rules name `code` in an exclusion (背反), on any date."""
+        return self._declaring.get(code, frozenset())
+
+    @cached_property
+    def _declaring(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for code, history in self.by_code.items():
+            for interval in history:
+                for other in interval.state.excluding:
+                    found.setdefault(other, set()).add(code)
+        return {code: frozenset(codes) for code, codes in found.items()}
 
     def history(self, code: str) -> tuple[Interval, ...]:
         return self.by_code.get(code, ())
