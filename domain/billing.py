@@ -134,14 +134,17 @@ def price_in_order(
     answers: dict[int, PricedClaim] = {}
     for n in order:
         answers[n] = priced = price_claim(claims[n], book, history)
-        remember(priced, claims[n], history)
+        remember(priced, claims[n], history, book)
     return [answers[n] for n in range(len(claims))]
 
 
-def remember(priced: PricedClaim, claim: Claim, history: History) -> None:
-    """Add a priced claim's billed lines to its patient's history."""
+def remember(
+    priced: PricedClaim, claim: Claim, history: History, book: RuleBook
+) -> None:
+    """Add a priced claim's billed lines to its patient's history: those of the
+    codes that a limit across claims counts (the rest never would be)."""
     for answer in priced.lines:
-        if answer.status == "priced":
+        if answer.status == "priced" and book.spans_claims(answer.line.code):
             line = answer.line
             history.add(line.code, PastLine(line.date, line.quantity, claim.admission))
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from domain.billed import Billed, BilledLines
 from domain.claims import ClaimLine
-from domain.patients import Patient, checks, counted
+from domain.patients import SPANS_CLAIMS, Patient, checks, counted
 from domain.rules import TABLE_BEGAN, Exclusion, Grouping, Limit, Rule, rule_dict
 from domain.timeline import Interval
 
@@ -29,6 +29,7 @@ ACROSS_CLAIMS = {
     "admission": "入院中",
     "first_time": "初回",
 }
+assert ACROSS_CLAIMS.keys() == SPANS_CLAIMS
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+# The limit units counted across a patient's claims.
+SPANS_CLAIMS = frozenset(
+    {"weeks_2", "months_2", "months_3", "months_4", "months_6", "months_12"}
+    | {"years_5", "patient", "admission", "first_time"}
+)
+
 
 @dataclass(frozen=True)
 class PastLine:

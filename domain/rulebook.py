@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
+from domain.patients import SPANS_CLAIMS
 from domain.timeline import Interval
 
 
@@ -56,6 +57,18 @@ class RuleBook:
                 for other in interval.state.excluding:
                     found.setdefault(other, set()).add(code)
         return {code: frozenset(codes) for code, codes in found.items()}
+
+    def spans_claims(self, code: str) -> bool:
+        """Whether `code` has, on any date, a limit counted across claims."""
+        return code in self._spanning
+
+    @cached_property
+    def _spanning(self) -> frozenset[str]:
+        return frozenset(
+            code
+            for code, history in self.by_code.items()
+            if any(r.per in SPANS_CLAIMS for i in history for r in i.state.limits)
+        )
 
     def history(self, code: str) -> tuple[Interval, ...]:
         return self.by_code.get(code, ())

@@ -168,7 +168,7 @@ def replay(
                     history = histories.setdefault(claim.patient, History())
                 priced = price_claim(claim, book, history)
                 if history is not None:
-                    remember(priced, claim, history)
+                    remember(priced, claim, history, book)
                 count += 1
                 ok = claim.billed_points in (None, priced.total_points)
                 matched += ok
