@@ -69,6 +69,7 @@ def test_domain_imports_only_stdlib_and_the_kernel() -> None:
         ("service/contract", ("fastapi", "starlette", "typer", "service.web")),
         ("service/importers", ("fastapi", "typer", "service.web", "service.cli")),
         ("service/pricing", ("fastapi", "typer", "pydantic", "service.web")),
+        ("service/replay", ("fastapi", "starlette", "typer", "rich", "service.web")),
     ],
 )
 def test_a_layer_imports_nothing_above_or_beside_it(

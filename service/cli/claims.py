@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -13,13 +11,10 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from domain.billing import PricedClaim, price_claim, remember
 from domain.claims import Claim
-from domain.patients import History
 from service.cli.common import (
     as_instant,
     console,
-    fail,
     note_if_beyond,
     opened,
     refusals,
@@ -28,6 +23,9 @@ from service.cli.common import (
 from service.cli.lookups import AsJson, KnownAt, Scenario
 from service.contract.claims import ClaimIn, ClaimTooLongError, PricedClaimOut
 from service.contract.fields import number
+from service.replay.files import size_of
+from service.replay.report import report_format
+from service.replay.run import replay_file
 from service.settings import Settings
 
 PRICED_COLUMNS = ("#", "date", "code", "qty", "unit value", "amount", "status")
@@ -100,114 +98,47 @@ def price(
     )
 
 
-REPORT_COLUMNS = (
-    "claim_id",
-    "index",
-    "code",
-    "date",
-    "quantity",
-    "disease",
-    "status",
-    "unit",
-    "unit_value",
-    "amount",
-    "revision",
-    "reason",
-    "claim_total_points",
-    "claim_billed_points",
-    "claim_matched",
-    "patient",
-    "unchecked",
-    "special_condition",
-    "rule_table",
-    "rule_row",
-)
-
-
 def replay(
     claims_file: Annotated[
-        Path, typer.Argument(help="Claims, one JSON object a line (JSON Lines).")
+        Path,
+        typer.Argument(
+            help="Claims: JSON Lines (a claim or a claim's line a line), CSV or "
+            "Parquet (a line a row: claim_id, patient, admission, code, date, "
+            "quantity, disease, billed_points)."
+        ),
     ],
     known_at: KnownAt = None,
     scenario: Scenario = None,
     report: Annotated[
-        Path | None, typer.Option(help="Write every priced line to this CSV file.")
+        Path | None,
+        typer.Option(help="Write every priced line to this .csv or .parquet file."),
     ] = None,
 ) -> None:
     """Reprice any number of claims from a file, streaming, against what was
     billed. A patient's claims count the ones before them in the file (list
     each patient's claims in date order) for the limits that span claims."""
     moment = as_instant(known_at)
+    with refusals():
+        size = size_of(claims_file)
+        if report is not None:
+            report_format(report)
     with opened() as schedule:
         book = schedule.rules(None, moment, scenario_ids(scenario))
     settings = Settings.from_env()
-    count = matched = 0
-    histories: dict[str, History] = {}
-    try:
-        with (
-            claims_file.open("rb") as source,
-            (
-                report.open("w", encoding="utf-8-sig", newline="")
-                if report
-                else nullcontext()
-            ) as out,
-            Progress(console=Console(stderr=True), transient=True) as progress,
-        ):
-            writer = csv.writer(out) if out else None
-            if writer:
-                writer.writerow(REPORT_COLUMNS)
-            task = progress.add_task("replaying", total=claims_file.stat().st_size)
-            for number_, raw in enumerate(source, start=1):
-                progress.advance(task, len(raw))
-                if not raw.strip():
-                    continue
-                with refusals(f"{claims_file}:{number_}"):
-                    claim = read_claim(raw, settings.max_claim_lines)
-                history = None
-                if claim.patient is not None:
-                    history = histories.setdefault(claim.patient, History())
-                priced = price_claim(claim, book, history)
-                if history is not None:
-                    remember(priced, claim, history, book)
-                count += 1
-                ok = claim.billed_points in (None, priced.total_points)
-                matched += ok
-                if writer:
-                    writer.writerows(_report_rows(priced, ok, claim.patient))
-    except OSError as error:
-        raise fail(f"cannot read or write: {error}") from None
+    with (
+        refusals(),
+        Progress(console=Console(stderr=True), transient=True) as progress,
+    ):
+        task = progress.add_task("replaying", total=size)
+        tally = replay_file(
+            claims_file,
+            book,
+            report,
+            settings.max_claim_lines,
+            lambda n: progress.advance(task, n),
+        )
     console.print(
-        f"{count} claims: {matched} matched, {count - matched} mismatched"
-        + (f"; report in {report}" if report else "")
+        f"{tally.claims} claims: {tally.matched} matched, "
+        f"{tally.claims - tally.matched} mismatched; {tally.lines} lines, "
+        f"{tally.rejected} rejected" + (f"; report in {report}" if report else "")
     )
-
-
-def _report_rows(
-    priced: PricedClaim, ok: bool, patient: str | None
-) -> list[list[object]]:
-    billed = "" if priced.billed_points is None else number(priced.billed_points)
-    return [
-        [
-            priced.id,
-            x.index,
-            x.line.code,
-            x.line.date.isoformat(),
-            x.line.quantity,
-            x.line.disease or "",
-            x.status,
-            x.unit or "",
-            "" if x.unit_value is None else number(x.unit_value),
-            number(x.amount),
-            x.revision or "",
-            x.reason or "",
-            number(priced.total_points),
-            billed,
-            "yes" if ok else "no",
-            patient or "",
-            " ".join(x.unchecked),
-            "yes" if x.special_condition else "",
-            (x.rule or {}).get("table", ""),
-            (x.rule or {}).get("row", ""),
-        ]
-        for x in priced.lines
-    ]

@@ -23,6 +23,7 @@ from service.contract.fields import normalise_code
 from service.contract.items import ItemOut, split_ids
 from service.importers.documents import DocumentError
 from service.importers.mhlw import MasterFileError
+from service.replay.files import ClaimFileError
 from service.settings import Settings, SettingsError
 from service.store import eventsourcing_env
 
@@ -34,6 +35,7 @@ REFUSALS = (
     MasterFileError,
     SettingsError,
     ClaimTooLongError,
+    ClaimFileError,
     OSError,
 )
 
