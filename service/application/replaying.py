@@ -41,9 +41,13 @@ class Replaying(Reading):
         scenario: Sequence[str] = (),
     ) -> Iterator[Replayed]:
         """Reprice every stored claim with a line in [start, end]: each against
-        what it was billed and against the rules recorded when it was stored."""
+        what it was billed and against the rules recorded when it was stored.
+        The window and scenario are checked at once, the claims as iterated."""
         refuse_backwards(start, end)
         book = self.rules(None, known_at, scenario)
+        return self._replayed(book, start, end)
+
+    def _replayed(self, book: RuleBook, start: date, end: date) -> Iterator[Replayed]:
         recorded: BooksAsRecorded | None = None  # read with the first claim
         for row in self.view.claims_between(start, end):
             recorded = recorded or BooksAsRecorded(self.view.interval_records())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -65,7 +66,16 @@ def test_a_backdated_revision_shows_which_line_changed_and_why(
     )
 
     result = replay(bundled)
+    streamed = bundled.post(
+        "/claims/replay",
+        json={"from": "2024-05-01", "to": "2024-05-31"},
+        headers={"Accept": "application/x-ndjson"},
+    )
 
+    assert streamed.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(text) for text in streamed.text.splitlines()]
+    assert lines[:-1] == result["mismatched"]  # one mismatch a line, then counts
+    assert lines[-1] == {"count": 2, "matched": 0, "mismatched": 2}
     assert (result["count"], result["matched"]) == (2, 0)
     first = result["mismatched"][0]
     assert (first["billed_points"], first["total_points"]) == (406, 407)
@@ -131,3 +141,15 @@ def test_a_bad_replay_window_is_422_naming_the_field(
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == where
+
+
+def test_a_streamed_replay_is_refused_before_it_streams(bundled: TestClient) -> None:
+    response = bundled.post(
+        "/claims/replay",
+        json={"from": "2024-05-01", "to": "2024-05-31", "scenario": "no-such"},
+        headers={"Accept": "application/x-ndjson"},
+    )
+
+    assert 400 <= response.status_code < 500
+    assert "scenario" in response.text
+    assert not response.headers["content-type"].startswith("application/x-ndjson")

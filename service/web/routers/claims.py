@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.application.results import Replayed
 from service.contract.audit import event_json
 from service.contract.claims import ClaimIn, PricedClaimOut, ReplayIn, line_changes
 from service.contract.fields import KnownAt, number
@@ -57,30 +61,64 @@ def store_claims(
     }
 
 
-@router.post("/replay")
-def replay_claims(body: ReplayIn, schedule: ScheduleDep) -> dict[str, Any]:
+NDJSON = "application/x-ndjson"
+
+
+@router.post(
+    "/replay",
+    response_model=None,
+    responses={
+        200: {
+            "content": {
+                NDJSON: {
+                    "schema": {
+                        "description": "One mismatch a line, as it is found; the "
+                        'last line {"count", "matched", "mismatched": N}.'
+                    }
+                }
+            }
+        }
+    },
+)
+def replay_claims(
+    body: ReplayIn, schedule: ScheduleDep, request: Request
+) -> dict[str, Any] | StreamingResponse:
     """Reprice every stored claim with a line in [from, to]; a claim matches when
     its total equals what was billed. Each mismatch lists the lines priced
-    differently than when it was stored, with the revision that did it."""
+    differently than when it was stored, with the revision that did it. With
+    `Accept: application/x-ndjson` the answer streams, a mismatch a line."""
+    replayed = schedule.replay(body.start, body.end, body.known_at, body.scenario_ids())
+    if NDJSON in request.headers.get("accept", ""):
+        return StreamingResponse(_streamed(replayed), media_type=NDJSON)
+    answers = list(replayed)
+    return {
+        "count": len(answers),
+        "matched": sum(one.matched for one in answers),
+        "mismatched": [_mismatch(one) for one in answers if not one.matched],
+    }
+
+
+def _streamed(replayed: Iterator[Replayed]) -> Iterator[str]:
+    """A mismatch a line as each is found, then the counts."""
     count = matched = 0
-    mismatched = []
-    for replayed in schedule.replay(
-        body.start, body.end, body.known_at, body.scenario_ids()
-    ):
+    for one in replayed:
         count += 1
-        if replayed.matched:
+        if one.matched:
             matched += 1
             continue
-        now = replayed.now
-        mismatched.append(
-            {
-                "id": now.id,
-                "billed_points": number(now.billed_points or Decimal(0)),
-                "total_points": number(now.total_points),
-                "lines_changed": line_changes(replayed.then, now),
-            }
-        )
-    return {"count": count, "matched": matched, "mismatched": mismatched}
+        yield json.dumps(_mismatch(one), ensure_ascii=False) + "\n"
+    counts = {"count": count, "matched": matched, "mismatched": count - matched}
+    yield json.dumps(counts) + "\n"
+
+
+def _mismatch(replayed: Replayed) -> dict[str, Any]:
+    now = replayed.now
+    return {
+        "id": now.id,
+        "billed_points": number(now.billed_points or Decimal(0)),
+        "total_points": number(now.total_points),
+        "lines_changed": line_changes(replayed.then, now),
+    }
 
 
 @router.post("/price")
