@@ -32,6 +32,8 @@ class BilledLines:
         self._by_code: dict[str, dict[date, list[Billed]]] = {}
         # code → date → quantity billed that day
         self._quantity: dict[str, dict[date, int]] = {}
+        # date → the codes billed that day, with their number of lines
+        self._day_codes: dict[date, dict[str, int]] = {}
         # date → its 入院料 and its 入院基本料等加算, in claim order
         self._wards: dict[date, list[Billed]] = {}
         self._addons: dict[date, list[Billed]] = {}
@@ -39,6 +41,8 @@ class BilledLines:
     def add(self, billed: Billed) -> None:
         line, state = billed.line, billed.item.state
         self._by_code.setdefault(line.code, {}).setdefault(line.date, []).append(billed)
+        codes = self._day_codes.setdefault(line.date, {})
+        codes[line.code] = codes.get(line.code, 0) + 1
         days = self._quantity.setdefault(line.code, {})
         days[line.date] = days.get(line.date, 0) + line.quantity
         if state.ward is not None:
@@ -51,13 +55,20 @@ class BilledLines:
         line = billed.line
         self._by_code[line.code][line.date].remove(billed)
         self._quantity[line.code][line.date] -= line.quantity
+        codes = self._day_codes[line.date]
+        codes[line.code] -= 1
+        if not codes[line.code]:
+            del codes[line.code]
         for index in (self._wards, self._addons):
             if billed in index.get(line.date, ()):
                 index[line.date].remove(billed)
 
-    def has_any(self, codes: tuple[str, ...], day: date) -> bool:
+    def has_any(self, codes: frozenset[str], day: date) -> bool:
         """Whether a line of one of `codes` is billed on `day`."""
-        return any(self._by_code.get(code, {}).get(day) for code in codes)
+        billed = self._day_codes.get(day, {})
+        if len(billed) < len(codes):
+            return any(code in codes for code in billed)
+        return any(code in billed for code in codes)
 
     def quantities(self, code: str) -> Iterator[tuple[date, int]]:
         """The quantity of `code` billed on each date."""
@@ -76,7 +87,8 @@ class BilledLines:
                 c for c in self._by_code if c in excluding or c in declaring
             ]
         else:
-            codes = {c for c in (*excluding, *declaring) if c in self._by_code}
+            codes = {c for c in excluding if c in self._by_code}
+            codes.update(c for c in declaring if c in self._by_code)
         for code in codes:
             yield from (lines for lines in self._by_code[code].values() if lines)
 

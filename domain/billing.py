@@ -189,16 +189,14 @@ def _refusal(
             f"{line.code} is a {state.unit} item (点数識別): kaitei prices point and "
             "yen items only"
         )
-    if state.eligible_diseases and not any(
-        (line.disease or "").startswith(prefix) for prefix in state.eligible_diseases
-    ):
+    if not state.eligible(line.disease):
         return "ineligible_disease", (
             f"{line.code} on {line.date} needs a disease in "
             f"{', '.join(state.eligible_diseases[:8])}"
             f"{'…' if len(state.eligible_diseases) > 8 else ''}; "
             f"the line has {line.disease or 'none'}"
         )
-    if state.addon_to and not billed.has_any(state.addon_to, line.date):
+    if state.addon_to and not billed.has_any(state.addon_bases, line.date):
         return "missing_base", (
             f"{line.code} is an add-on: it needs a priced line of "
             f"{' or '.join(state.addon_to)} on {line.date}"

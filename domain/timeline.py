@@ -43,6 +43,26 @@ class ItemState:
         return found
 
     @cached_property
+    def _disease_prefixes(self) -> tuple[tuple[int, frozenset[str]], ...]:
+        by_length: dict[int, set[str]] = {}
+        for prefix in self.eligible_diseases:
+            by_length.setdefault(len(prefix), set()).add(prefix)
+        return tuple((n, frozenset(p)) for n, p in sorted(by_length.items()))
+
+    def eligible(self, disease: str | None) -> bool:
+        """Whether a line with this 主病 may bill the item: it starts with one of
+        the eligible diseases (any, when the item lists none). One set lookup
+        per prefix length, not one comparison per listed disease."""
+        if not self.eligible_diseases:
+            return True
+        text = disease or ""
+        return any(text[:n] in found for n, found in self._disease_prefixes)
+
+    @cached_property
+    def addon_bases(self) -> frozenset[str]:
+        return frozenset(self.addon_to)
+
+    @cached_property
     def ward(self) -> Grouping | None:
         """The 入院基本料テーブル group of an 入院料, or None."""
         return next((g for g in self.groups if g.ident is None), None)
