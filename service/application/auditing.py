@@ -15,7 +15,7 @@ from service.application.results import HistoryEntry, Verification
 class Auditing(Kernel):
     def history(self, code: str) -> list[HistoryEntry]:
         """Every change recorded to an item, oldest effective first."""
-        self.catch_up()
+        self.look()
         rows = self.view.fact_rows(code=code)
         if not rows:
             raise ItemNotFoundError(f"no item {code} has ever been recorded")
@@ -24,7 +24,7 @@ class Auditing(Kernel):
     def changes(self, start: date, end: date) -> list[HistoryEntry]:
         """Every change effective in [start, end], by date then code."""
         refuse_backwards(start, end)
-        self.catch_up()
+        self.look()
         grouped: dict[str, list[dict[str, Any]]] = {}
         for row in self.view.fact_rows(codes_between=(start, end)):
             grouped.setdefault(row["code"], []).append(row)
@@ -39,7 +39,7 @@ class Auditing(Kernel):
     def verify(self) -> Verification:
         """Recompute the hash chain over the stored events; name the first event
         whose content, or whose place in the log, does not match its link."""
-        self.catch_up()
+        self.look()
         with self._catching_up:
             self.chain.extend()
         return self.chain.verify()

@@ -5,6 +5,7 @@ cases (recording, reading, replaying, auditing) build on it."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from typing import cast
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from service.application import transcodings
 from service.application.chain import Chain
 from service.application.current import CurrentBook
 from service.application.results import Recorded, describe
+from service.application.watch import ChangeWatch
 from service.store import startup_lock, view_class
 
 
@@ -37,15 +39,29 @@ class Kernel(Application[UUID]):
             self._catching_up = threading.Lock()
             self.current = CurrentBook()  # what is recorded now
             self.chain = Chain(self.recorder, self.view)
+            self.watch = change_watch(self.env, self.recorder)
             self.catch_up()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcodings.register(transcoder)
 
+    def look(self) -> None:
+        """Before a read: catch up, unless the watch (PostgreSQL) says nothing
+        was recorded since the last look, by any process."""
+        watch = self.watch
+        if (
+            watch is None
+            or watch.stale()
+            or self.current.position != self.chain.reached
+        ):
+            self.catch_up()
+
     def catch_up(self) -> int:
         """Bring the read model, the rule book and the chain up to the last event."""
         with self._catching_up:
+            if self.watch is not None:
+                self.watch.clear()  # a notice from now on makes it stale again
             last = self.recorder.max_notification_id() or 0
             if last == self.current.position == self.chain.reached:
                 return 0  # one query: nothing new since this process last looked
@@ -63,6 +79,11 @@ class Kernel(Application[UUID]):
             processed, reached = catch_up(self, self.projection)
             self.current.refresh(self.view, reached)
             return processed
+
+    def close(self) -> None:
+        if self.watch is not None:
+            self.watch.close()
+        super().close()
 
     def position(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -87,3 +108,19 @@ class Kernel(Application[UUID]):
         except AggregateNotFoundError:
             return None
         return item
+
+
+def change_watch(env: Mapping[str, str], recorder: object) -> ChangeWatch | None:
+    """A watch on the events table, on PostgreSQL only."""
+    table = getattr(recorder, "events_table_name", None)
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres" or table is None:
+        return None
+    connect = {
+        "dbname": env["POSTGRES_DBNAME"],
+        "host": env["POSTGRES_HOST"],
+        "port": int(env["POSTGRES_PORT"]),
+        "user": env["POSTGRES_USER"],
+        "password": env.get("POSTGRES_PASSWORD", ""),
+        "connect_timeout": 5,
+    }
+    return ChangeWatch(connect, env.get("POSTGRES_SCHEMA", "public"), table)

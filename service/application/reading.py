@@ -28,7 +28,7 @@ class Reading(Kernel):
     ) -> RuleBook:
         """The histories of `codes` (None: all) as recorded at `known_at`, with
         the proposals named in `scenario` treated as enacted."""
-        self.catch_up()
+        self.look()
         proposed = scenario_facts(self.view, scenario, known_at)
         if known_at is None:
             book = self.current.book
@@ -134,5 +134,5 @@ class Reading(Kernel):
 
     def revisions(self, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """The revisions as recorded (rows of the read model), oldest first."""
-        self.catch_up()
+        self.look()
         return self.view.revisions(ids)

@@ -65,7 +65,7 @@ class Replaying(Reading):
         limits: those that start no later than it ends."""
         if claim.patient is None:
             return []
-        self.catch_up()
+        self.look()
         return [
             other
             for other in map(stored_claim, self.view.claims_of_patient(claim.patient))

@@ -12,7 +12,7 @@ from service.application.kernel import Kernel
 class Sources(Kernel):
     def sources(self) -> list[Publication]:
         """Every publication recorded, in the order it was recorded."""
-        self.catch_up()
+        self.look()
         return [
             Publication(
                 kind=kind_of(r["revision_id"]),

@@ -14,12 +14,31 @@ from service.settings import Settings
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes serving the port; each holds the rule book in memory.",
+        ),
+    ] = 1,
+    access_log: Annotated[
+        bool, typer.Option(help="Log a line per request on stderr.")
+    ] = True,
 ) -> None:
     """Run the HTTP service (loads the bundled revisions into an empty store)."""
     with refusals():
         Settings.from_env()  # a wrong variable is one line here, not a traceback
-    # The web app opens the store itself, from the same settings.
-    uvicorn.run("service.web.app:create_app", factory=True, host=host, port=port)
+    # The web app opens the store itself, from the same settings; with several
+    # workers the first to start loads the bundle, under the store's lock.
+    uvicorn.run(
+        "service.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+    )
 
 
 def verify() -> None:

@@ -13,19 +13,21 @@ from service.application.context import os_user
 from service.settings import Settings
 
 
-def get_schedule(request: Request) -> FeeSchedule:
+# async: a dependency that only reads app state needs no worker thread
+async def get_schedule(request: Request) -> FeeSchedule:
     schedule: FeeSchedule = request.app.state.schedule
     return schedule
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def recorded_by(request: Request) -> str:
+async def recorded_by(request: Request) -> str:
     """Who is writing: the token's name when KAITEI_TOKENS is set, else the OS user."""
-    tokens = get_settings(request).tokens
+    settings: Settings = request.app.state.settings
+    tokens = settings.tokens
     if not tokens:
         return os_user()
     header = request.headers.get("authorization", "")

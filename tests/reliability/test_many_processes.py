@@ -116,3 +116,32 @@ def test_a_revision_written_through_one_server_is_read_through_another(
         assert read.json()["value"] == 73, read.text
         assert elapsed < 1.0, f"{elapsed:.2f} s"
         assert httpx.get(f"{second}/audit/verify").json() == {"ok": True, "events": 2}
+
+
+def test_each_revision_written_through_one_server_is_read_on_the_next_request(
+    postgres_url: str,
+) -> None:
+    """The second server learns of new events by notification, not by a query
+    per request: every read right after a write must still see it."""
+    no_bundle = {"KAITEI_LOAD_BUNDLED": "0"}
+    with (
+        kaitei_serve(postgres_url, no_bundle) as first,
+        kaitei_serve(postgres_url, no_bundle) as second,
+        httpx.Client(base_url=first) as writer,
+        httpx.Client(base_url=second) as reader,
+    ):
+        assert writer.post("/revisions", json=BASELINE).status_code == 201
+        seen = []
+        for n in range(12):
+            revision = {
+                "id": f"monthly-{n}",
+                "title": f"再診料 {n}",
+                "effective_from": f"2025-{n + 1:02d}-01",
+                "source": "test",
+                "changes": [{"op": "revise", "code": "A001", "value": 100 + n}],
+            }
+            assert writer.post("/revisions", json=revision).status_code == 201
+            answer = reader.get("/items/A001", params={"as_of": "2026-01-01"})
+            seen.append(answer.json()["value"])
+
+        assert seen == [100 + n for n in range(12)]
