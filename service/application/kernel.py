@@ -21,7 +21,7 @@ from service.application import transcodings
 from service.application.chain import Chain
 from service.application.current import CurrentBook
 from service.application.results import Recorded, describe
-from service.application.watch import ChangeWatch
+from service.application.watch import ChangeWatch, SQLiteWatch, Watch
 from service.store import startup_lock, view_class
 
 
@@ -46,22 +46,21 @@ class Kernel(Application[UUID]):
         super().register_transcodings(transcoder)
         transcodings.register(transcoder)
 
+    def behind(self) -> bool:
+        """Whether something may have been recorded, by any process, since the
+        last catch-up. The watch knows without a query: PostgreSQL notifies,
+        SQLite's data_version is a local call."""
+        return self.current.position != self.chain.reached or self.watch.stale()
+
     def look(self) -> None:
-        """Before a read: catch up, unless the watch (PostgreSQL) says nothing
-        was recorded since the last look, by any process."""
-        watch = self.watch
-        if (
-            watch is None
-            or watch.stale()
-            or self.current.position != self.chain.reached
-        ):
+        """Before a read: catch up if anything may be new."""
+        if self.behind():
             self.catch_up()
 
     def catch_up(self) -> int:
         """Bring the read model, the rule book and the chain up to the last event."""
         with self._catching_up:
-            if self.watch is not None:
-                self.watch.clear()  # a notice from now on makes it stale again
+            self.watch.clear()  # a commit from now on makes it stale again
             last = self.recorder.max_notification_id() or 0
             if last == self.current.position == self.chain.reached:
                 return 0  # one query: nothing new since this process last looked
@@ -81,8 +80,7 @@ class Kernel(Application[UUID]):
             return processed
 
     def close(self) -> None:
-        if self.watch is not None:
-            self.watch.close()
+        self.watch.close()
         super().close()
 
     def position(self) -> int:
@@ -110,11 +108,10 @@ class Kernel(Application[UUID]):
         return item
 
 
-def change_watch(env: Mapping[str, str], recorder: object) -> ChangeWatch | None:
-    """A watch on the events table, on PostgreSQL only."""
-    table = getattr(recorder, "events_table_name", None)
-    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres" or table is None:
-        return None
+def change_watch(env: Mapping[str, str], recorder: object) -> Watch:
+    """A watch on the store's commits: PostgreSQL's events table, or SQLite's file."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+        return SQLiteWatch(env["SQLITE_DBNAME"])
     connect = {
         "dbname": env["POSTGRES_DBNAME"],
         "host": env["POSTGRES_HOST"],
@@ -123,4 +120,5 @@ def change_watch(env: Mapping[str, str], recorder: object) -> ChangeWatch | None
         "password": env.get("POSTGRES_PASSWORD", ""),
         "connect_timeout": 5,
     }
+    table = str(getattr(recorder, "events_table_name", "kaitei_events"))
     return ChangeWatch(connect, env.get("POSTGRES_SCHEMA", "public"), table)

@@ -5,18 +5,49 @@ On PostgreSQL a trigger on the events table notifies (NOTIFY) after each insert,
 from any process. Each process keeps one connection that LISTENs; before a read
 it takes what has reached that connection's socket (no round trip: libpq's
 consume_input), and only a notice, or a broken connection, sends it to look for
-new events. On SQLite the question is a local call already (~15 µs), so no
-watch is kept."""
+new events. On SQLite a connection of its own that never writes asks `PRAGMA
+data_version`, which changes when any other connection commits."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 from psycopg import sql
 
 CHANNEL = "kaitei_events"
+
+
+class Watch(Protocol):
+    def stale(self) -> bool: ...
+    def clear(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class SQLiteWatch:
+    """Whether another connection committed since `clear()`."""
+
+    def __init__(self, path: str) -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._seen: object = None
+
+    def _version(self) -> object:
+        return self._db.execute("PRAGMA data_version").fetchone()[0]
+
+    def stale(self) -> bool:
+        with self._lock:
+            return self._seen is None or self._version() != self._seen
+
+    def clear(self) -> None:
+        with self._lock:
+            self._seen = self._version()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
 
 class ChangeWatch:
