@@ -21,6 +21,9 @@ class Billed:
     item: Interval
 
 
+FEW_CODES = 32  # a claim's distinct codes up to which a line walks them all
+
+
 class BilledLines:
     """The billed lines of a claim, in claim order, by code and by date.
 
@@ -37,6 +40,10 @@ class BilledLines:
         # date → its 入院料 and its 入院基本料等加算, in claim order
         self._wards: dict[date, list[Billed]] = {}
         self._addons: dict[date, list[Billed]] = {}
+        # once the claim has many codes: code X → the billed codes whose items
+        # name X in an exclusion (items counted once each, by identity)
+        self._naming: dict[str, set[str]] | None = None
+        self._items_named: set[int] = set()
 
     def add(self, billed: Billed) -> None:
         line, state = billed.line, billed.item.state
@@ -49,6 +56,15 @@ class BilledLines:
             self._wards.setdefault(line.date, []).append(billed)
         if state.allowed_with:
             self._addons.setdefault(line.date, []).append(billed)
+        if self._naming is not None:
+            self._name(billed.item)
+
+    def _name(self, item: Interval) -> None:
+        if id(item) in self._items_named or self._naming is None:
+            return
+        self._items_named.add(id(item))
+        for other in item.state.excluding:
+            self._naming.setdefault(other, set()).add(item.state.code)
 
     def remove(self, billed: Billed) -> None:
         """Take back a line a later one displaced (its rules go with it)."""
@@ -79,16 +95,26 @@ class BilledLines:
     ) -> Iterator[list[Billed]]:
         """The billed lines that may share an exclusion with `item`: for each
         billed code that `item` names or that names `item` (`declaring`: the
-        codes whose rules name it), its lines of each date. Whichever side is
-        smaller is walked: the claim's codes or the rule's."""
+        codes whose rules name it, on any date), its lines of each date.
+        A claim of few codes walks its codes; one of many keeps an index of
+        the codes its items name, so no line walks them all."""
         excluding = item.state.excluding
-        if len(self._by_code) <= len(excluding) + len(declaring):
+        if len(self._by_code) <= FEW_CODES:
             codes: Collection[str] = [
                 c for c in self._by_code if c in excluding or c in declaring
             ]
         else:
-            codes = {c for c in excluding if c in self._by_code}
-            codes.update(c for c in declaring if c in self._by_code)
+            if self._naming is None:
+                self._naming = {}
+                for days in self._by_code.values():
+                    for lines in days.values():
+                        for billed in lines:
+                            self._name(billed.item)
+            codes = set(self._naming.get(item.state.code, ()))
+            if len(excluding) < len(self._by_code):
+                codes.update(c for c in excluding if c in self._by_code)
+            else:
+                codes.update(c for c in self._by_code if c in excluding)
         for code in codes:
             yield from (lines for lines in self._by_code[code].values() if lines)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 import unicodedata
 from datetime import date
 
@@ -23,8 +24,14 @@ WAREKI = re.compile(
 )
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+
+
 def parse_date(text: str) -> date:
     """A date from ISO or 和暦 text; ValueError naming the text otherwise."""
+    if ISO_DAY.match(text):  # the common case, without normalising
+        with suppress(ValueError):
+            return date.fromisoformat(text)
     normal = unicodedata.normalize("NFKC", text).strip()
     match = WAREKI.match(normal)
     if match is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -166,6 +167,45 @@ class PricedClaimOut(BaseModel):
                 for p in priced.lines
             ],
         )
+
+
+def priced_claim_json(priced: PricedClaim, beyond: bool = False) -> bytes:
+    """`PricedClaimOut.of(priced, beyond).model_dump_json()`, the same JSON,
+    written straight from the domain's objects: a claim of 2,000 lines answers
+    in a few milliseconds instead of ~20 (a test holds the two equal)."""
+    billed = priced.billed_points
+    body = {
+        "id": priced.id,
+        "total_points": number(priced.total_points),
+        "total_yen": number(priced.total_yen),
+        "billed_points": None if billed is None else number(billed),
+        "difference_points": (
+            None if billed is None else number(priced.total_points - billed)
+        ),
+        "beyond_data_through": beyond,
+        "lines": [
+            {
+                "index": p.index,
+                "code": p.line.code,
+                "date": p.line.date.isoformat(),
+                "quantity": p.line.quantity,
+                "disease": p.line.disease,
+                "status": p.status,
+                "unit": p.unit,
+                "unit_value": None if p.unit_value is None else number(p.unit_value),
+                "amount": number(p.amount),
+                "revision": p.revision,
+                "source": p.source,
+                "reason": p.reason,
+                "detail": p.detail,
+                "rule": p.rule,
+                "unchecked": list(p.unchecked),
+                "special_condition": p.special_condition,
+            }
+            for p in priced.lines
+        ],
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class ReplayIn(WindowQuery):

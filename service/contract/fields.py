@@ -31,6 +31,8 @@ DISEASE_PATTERN = r"^[A-Z][0-9A-Z]{0,6}$"  # an ICD-10 code or prefix (T78, T782
 def normalise_code(value: object) -> object:
     """NFKC (Ａ００１ = A001) and trimmed; other types left for pydantic to refuse."""
     if isinstance(value, str):
+        if value.isascii():  # NFKC leaves ASCII as it is
+            return value.strip()
         return unicodedata.normalize("NFKC", value).strip()
     return value
 

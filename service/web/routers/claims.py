@@ -13,7 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from service.application.results import Replayed
 from service.contract.audit import event_json
-from service.contract.claims import ClaimIn, PricedClaimOut, ReplayIn, line_changes
+from service.contract.claims import (
+    ClaimIn,
+    PricedClaimOut,
+    ReplayIn,
+    line_changes,
+    priced_claim_json,
+)
 from service.contract.fields import KnownAt, number
 from service.contract.items import split_ids
 from service.settings import Settings
@@ -121,20 +127,20 @@ def _mismatch(replayed: Replayed) -> dict[str, Any]:
     }
 
 
-@router.post("/price")
+@router.post("/price", response_model=PricedClaimOut)
 def price_claim(
     body: ClaimIn,
     query: Annotated[PriceQuery, Query()],
     schedule: ScheduleDep,
     settings: SettingsDep,
-) -> PricedClaimOut:
+) -> Response:
     """Every line priced on its own date (honouring known_at and scenario), or
     rejected with its reason; total_yen = 10 × total_points + yen amounts."""
     _refuse_long(body, settings)
     claim = body.to_domain()
     priced = schedule.price(claim, query.known_at, split_ids(query.scenario))
     beyond = schedule.beyond_data_through(*(line.date for line in claim.lines))
-    return PricedClaimOut.of(priced, beyond)
+    return Response(priced_claim_json(priced, beyond), media_type="application/json")
 
 
 def _refuse_long(claim: ClaimIn, settings: Settings) -> None:
