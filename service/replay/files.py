@@ -10,7 +10,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -138,14 +138,15 @@ def _assembled(group: list[Record]) -> dict[str, Any]:
 
 
 def _cleaned(row: dict[str, Any]) -> dict[str, Any]:
-    """A row's cells as the claim body takes them: blanks are absent, dates
-    ISO text, numbers as written."""
+    """A row's cells as the claim body takes them: blanks are absent, numbers
+    as written (a Parquet date stays a date: the claim body takes one)."""
     out: dict[str, Any] = {}
     for name, value in row.items():
         if value is None or value == "":
             continue
-        if isinstance(value, date):
-            value = value.isoformat()
+        if isinstance(value, datetime):  # a timestamp column (pandas writes one)
+            midnight = value.time() == time(0) and value.tzinfo is None
+            value = value.date() if midnight else value.isoformat()  # else refused
         elif name == "billed_points" and not isinstance(value, str):
             value = str(value)
         out[name] = value

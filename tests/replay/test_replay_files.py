@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -70,7 +71,19 @@ def write_formats(folder: Path) -> dict[str, Path]:
         writer.writerows(rows)
     parquet = folder / "lines.parquet"
     pq.write_table(pa.Table.from_pylist(rows), parquet, row_group_size=500)
-    return {"jsonl": whole, "jsonl-rows": by_line, "csv": table, "parquet": parquet}
+    stamped = folder / "timestamps.parquet"  # dates as midnight timestamps
+    days = pa.array([date.fromisoformat(str(r["date"])) for r in rows])
+    timestamps = pa.Table.from_pylist(rows).set_column(
+        4, "date", days.cast(pa.timestamp("us"))
+    )
+    pq.write_table(timestamps, stamped)
+    return {
+        "jsonl": whole,
+        "jsonl-rows": by_line,
+        "csv": table,
+        "parquet": parquet,
+        "parquet-timestamps": stamped,
+    }
 
 
 def report_csv(path: Path) -> list[dict[str, str]]:
