@@ -23,6 +23,7 @@ from service.cli.common import (
 from service.cli.lookups import AsJson, KnownAt, Scenario
 from service.contract.claims import ClaimIn, ClaimTooLongError, PricedClaimOut
 from service.contract.fields import number
+from service.replay.distributed import replay_on_this_machine
 from service.replay.files import size_of
 from service.replay.report import report_format
 from service.replay.run import replay_file
@@ -113,6 +114,15 @@ def replay(
         Path | None,
         typer.Option(help="Write every priced line to this .csv or .parquet file."),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes (a local Dask cluster); above 1 the report is "
+            "grouped by partitions of whole patients.",
+        ),
+    ] = 1,
 ) -> None:
     """Reprice any number of claims from a file, streaming, against what was
     billed. A patient's claims count the ones before them in the file (list
@@ -130,13 +140,14 @@ def replay(
         Progress(console=Console(stderr=True), transient=True) as progress,
     ):
         task = progress.add_task("replaying", total=size)
-        tally = replay_file(
-            claims_file,
-            book,
-            report,
-            settings.max_claim_lines,
-            lambda n: progress.advance(task, n),
-        )
+        told = lambda n: progress.advance(task, n)  # noqa: E731
+        limit = settings.max_claim_lines
+        if workers == 1:
+            tally = replay_file(claims_file, book, report, limit, told)
+        else:
+            tally = replay_on_this_machine(
+                claims_file, book, report, limit, workers, told
+            )
     console.print(
         f"{tally.claims} claims: {tally.matched} matched, "
         f"{tally.claims - tally.matched} mismatched; {tally.lines} lines, "

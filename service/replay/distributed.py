@@ -5,17 +5,20 @@ The reports are the partitions' parts of one Parquet dataset (a folder)."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from distributed import Client
+from distributed import Client, LocalCluster, as_completed
 
 from domain.claims import Claim
 from domain.rulebook import RuleBook
 from service.replay.files import Advance, read_claims
+from service.replay.report import SCHEMA
 from service.replay.run import Tally, replay_file
 
 ROWS = pa.schema(
@@ -103,21 +106,83 @@ def replay_on_dask(
     book: RuleBook,
     report_folder: Path | None,
     max_lines: int,
+    suffix: str = ".parquet",
+    done: Advance = lambda _: None,
 ) -> Tally:
     """Every partition replayed on the cluster; the tallies added up. The report
-    folder must be reachable by every worker (one machine, or shared storage)."""
+    folder must be reachable by every worker (one machine, or shared storage);
+    its parts are `part-NNNNN` + `suffix` (.parquet or .csv)."""
     if report_folder is not None:
         report_folder.mkdir(parents=True, exist_ok=True)
-    [shipped] = client.scatter([book], broadcast=True)  # type: ignore[no-untyped-call]
+    [shipped] = client.scatter([book], broadcast=True)
     futures = [
         client.submit(
             replay_partition,
             path,
             shipped,
-            None if report_folder is None else report_folder / f"part-{n:05}.parquet",
+            None if report_folder is None else report_folder / f"part-{n:05}{suffix}",
             max_lines,
             pure=False,
         )
         for n, path in enumerate(partitions)
     ]
-    return sum(client.gather(futures), Tally())  # type: ignore[no-untyped-call]
+    tally = Tally()
+    for future in as_completed(futures):
+        tally += future.result()
+        done(1)
+    return tally
+
+
+def replay_on_this_machine(
+    claims_file: Path,
+    book: RuleBook,
+    report: Path | None,
+    max_lines: int,
+    workers: int,
+    advance: Advance = lambda _: None,
+) -> Tally:
+    """`kaitei replay --workers N`: the file split into partitions of whole
+    patients, replayed by N worker processes of a local Dask cluster, the parts
+    of the report joined into one (grouped by partition; each claim's lines
+    together, in file order within a partition)."""
+    where = report.parent if report is not None else None
+    with tempfile.TemporaryDirectory(prefix=".kaitei-replay-", dir=where) as tmp:
+        parts = partition(claims_file, workers * 4, Path(tmp), max_lines, advance)
+        folder = Path(tmp) / "report" if report is not None else None
+        with (
+            LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            suffix = report.suffix.lower() if report is not None else ".parquet"
+            tally = replay_on_dask(client, parts, book, folder, max_lines, suffix)
+        if report is not None and folder is not None:
+            joined(sorted(folder.iterdir()), report)
+    return tally
+
+
+def joined(parts: Sequence[Path], report: Path) -> None:
+    """The parts of a report as one file, written beside it and renamed."""
+    partial = report.with_name(f".{report.name}.partial")
+    try:
+        if report.suffix.lower() == ".parquet":
+            with pq.ParquetWriter(partial, SCHEMA) as writer:
+                for part in parts:
+                    source = pq.ParquetFile(part)
+                    for group in range(source.num_row_groups):
+                        writer.write_table(source.read_row_group(group))
+        else:
+            with partial.open("wb") as out:
+                for n, part in enumerate(parts):
+                    with part.open("rb") as source:
+                        header = source.readline()
+                        if n == 0:
+                            out.write(header)
+                        shutil.copyfileobj(source, out)
+        partial.replace(report)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -35,6 +35,9 @@ class Tally:
             self.rejected + other.rejected,
         )
 
+    def __iadd__(self, other: Tally) -> Tally:
+        return self + other
+
     def count(self, priced: PricedClaim, matched: bool) -> None:
         self.claims += 1
         self.matched += matched

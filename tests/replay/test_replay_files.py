@@ -176,3 +176,25 @@ def test_dask_partitions_replay_as_one_process_does(
     spread = pq.read_table(tmp_path / "report").to_pylist()
     key = lambda r: (r["claim_id"], r["index"])  # noqa: E731
     assert sorted(spread, key=key) == sorted(single, key=key)
+
+
+def test_replay_on_two_worker_processes_reports_the_same_lines(
+    bundled_url: str, tmp_path: Path
+) -> None:
+    source = write_formats(tmp_path)["csv"]
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+
+    alone = kaitei(bundled_url, "replay", str(source), "--report", str(one))
+    shared = kaitei(
+        bundled_url, "replay", str(source), "--report", str(two), "--workers", "2"
+    )
+
+    assert alone.returncode == 0, alone.stderr
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout.split(";")[:2] == alone.stdout.split(";")[:2]  # the counts
+
+    def key(row: dict[str, str]) -> tuple[str, int]:
+        return row["claim_id"], int(row["index"])
+
+    assert sorted(report_csv(two), key=key) == sorted(report_csv(one), key=key)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
