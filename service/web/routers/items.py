@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
@@ -40,19 +41,23 @@ async def read_item(
         return Response(_answer(schedule, found, as_of), media_type=JSON)
     if schedule.behind():  # a catch-up reads the store: not on the event loop
         await run_in_threadpool(schedule.catch_up)
-    key = (id(schedule), schedule.current.position, wanted[0], as_of)
-    body = ANSWERS.get(key)
+    answers = ANSWERS.setdefault(schedule, {})
+    key = (schedule.current.position, wanted[0], as_of)
+    body = answers.get(key)
     if body is None:
         body = _answer(schedule, schedule.item(*wanted), as_of)
-        if len(ANSWERS) >= ANSWERS_KEPT:
-            ANSWERS.clear()
-        ANSWERS[key] = body
+        if len(answers) >= ANSWERS_KEPT:
+            answers.clear()
+        answers[key] = body
     return Response(body, media_type=JSON)
 
 
 JSON = "application/json"
-# Answers of what is recorded now, by store position: a new event is a new key.
-ANSWERS: dict[tuple[int, int, str, date], bytes] = {}
+# Each store's answers of what is recorded now, by position: a new event is a
+# new key; the answers go with their store.
+ANSWERS: WeakKeyDictionary[FeeSchedule, dict[tuple[int, str, date], bytes]] = (
+    WeakKeyDictionary()
+)
 ANSWERS_KEPT = 20_000
 
 
