@@ -1,11 +1,12 @@
-"""Repricing many claim lines at once: numpy over the rule book's interval arrays.
+"""Repricing many claim lines at once: numpy over the rule book's interval arrays,
+and a compiled kernel for the rules between lines.
 
-Exactly equal to `domain.claims.price_claim`, claim by claim (a hypothesis test
-compares both). Every line is found in its interval with one `searchsorted`; the
-rules that depend only on the line (unknown, not in force, unit, eligibility) are
-applied column-wise; the rules between lines (add-on bases, exclusions, limits)
-are checked column-wise on the assumption that no line is rejected by them, and
-the few claims where that assumption fails are priced again line by line.
+Exactly equal to `domain.billing.price_claim`, claim by claim (hypothesis tests
+compare both, with the real rule set). Every line is found in its interval with
+a binary search; the rules that depend only on the line (unknown, not in force,
+unit, eligibility) are applied column-wise; the rules between lines (add-on
+bases, exclusions, limits, the cascade of rejected lines) run in the kernel
+(`kernel.py`); claims with a rule it does not model go line by line.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import numpy.typing as npt
 
 from domain.billing import price_claim
 from domain.claims import Claim, ClaimLine
-from service.pricing.between import between
+from domain.rulebook import RuleBook
 from service.pricing.columns import (
     I64,
     claim_cuts,
     sums,
 )
+from service.pricing.kernel import MAX_LINES, Tables, price_claims
 from service.pricing.layout import Layout, Lines, _cents
 
 REASONS = (
@@ -68,6 +70,10 @@ PRICED_FIELDS = tuple(f.name for f in fields(Priced))
 
 class BulkPricer(Layout):
     """Prices many claims at once over the rule book's arrays."""
+
+    def __init__(self, book: RuleBook) -> None:
+        super().__init__(book)
+        self.kernel_tables = Tables.of(self)
 
     def price(
         self, lines: Lines, workers: int | None = None, min_part: int = MIN_PART
@@ -116,20 +122,32 @@ class BulkPricer(Layout):
             prefixes = self.intervals[iv_safe[i]].state.eligible_diseases
             if not str(lines.disease[i]).startswith(prefixes):
                 reason[i] = 4
-        ok = reason == 0
-        # 3. rules between lines, assuming none of them rejects a line; an add-on
-        # without its base is rejected here when no other rule looks at its code
-        suspect, baseless = between(self, lines, claims, code, iv_safe, ok)
-        suspect[lines.claim[found & self.iv_line_by_line[iv_safe]]] = True
-        reason[baseless] = REASON_CODE["missing_base"]
-        ok[baseless] = False
-        interval = np.where(found, iv_safe, -1)
-        amount = np.where(ok, self.iv_cents[iv_safe] * lines.quantity, 0)
-        points = sums(lines.claim, np.where(ok & (unit == 0), amount, 0), claims)
-        yen = sums(lines.claim, np.where(ok & (unit == 1), amount, 0), claims)
-        # 4. the suspect claims, line by line
+        # 3. the rules between lines: the compiled kernel, claim by claim; a
+        # claim with a rule it does not model, or a very long one, goes to the
+        # single-claim path
+        by_line = np.zeros(claims, dtype=bool)
+        by_line[lines.claim[found & self.iv_line_by_line[iv_safe]]] = True
         starts = np.searchsorted(lines.claim, np.arange(claims + 1))
-        for c in np.flatnonzero(suspect).tolist():
+        by_line |= (starts[1:] - starts[:-1]) > MAX_LINES
+        amount = np.zeros(n, np.int64)
+        price_claims(
+            self.kernel_tables,
+            np.flatnonzero(~by_line),
+            starts,
+            code,
+            lines.day,
+            lines.quantity,
+            iv_safe,
+            self.iv_cents,
+            reason,
+            amount,
+        )
+        interval = np.where(found, iv_safe, -1)
+        priced = reason == 0
+        points = sums(lines.claim, np.where(priced & (unit == 0), amount, 0), claims)
+        yen = sums(lines.claim, np.where(priced & (unit == 1), amount, 0), claims)
+        # 4. the other claims, line by line
+        for c in np.flatnonzero(by_line).tolist():
             lo, hi = int(starts[c]), int(starts[c + 1])
             exact = price_claim(_claim(lines, lo, hi, str(c)), self.book)
             for offset, line in enumerate(exact.lines):

@@ -97,17 +97,12 @@ class Layout:
         self.iv_unit = np.array([UNITS.get(i.state.unit, 2) for i in ivs], np.int64)
         self.iv_cents = np.array([_cents(i.state.value) for i in ivs], np.int64)
         self.iv_eligible = np.array([bool(i.state.eligible_diseases) for i in ivs])
-        # the rules between lines, flattened: (interval, other code, period/scope, max)
+        # add-on bases and limits, flattened: (interval, base code) and (interval,
+        # period, max); the exclusions are the kernel's (kernel.Tables)
         bases = [
             (n, self.code_id.get(b, -1))
             for n, i in enumerate(ivs)
             for b in i.state.addon_to
-        ]
-        exclusions = [
-            (n, self.code_id.get(x.code, -1), SCOPES[x.scope])
-            for n, i in enumerate(ivs)
-            for x in i.state.exclusions
-            if columnar(x)
         ]
         limits = [
             (n, PERIODS[x.per], x.max)
@@ -129,7 +124,6 @@ class Layout:
             dtype=np.bool_,
         )
         self.bases = np.array(bases, np.int64).reshape(-1, 2)
-        self.exclusions = np.array(exclusions, np.int64).reshape(-1, 3)
         self.limits = np.array(limits, np.int64).reshape(-1, 3)
         # where each interval's rules start in the flattened tables, and how many
         everyone = np.arange(len(ivs))
@@ -137,25 +131,10 @@ class Layout:
             name: spans(table[:, 0], everyone)
             for name, table in (
                 ("bases", self.bases),
-                ("exclusions", self.exclusions),
                 ("limits", self.limits),
             )
         }
-        # codes that other lines' rules look for: bases, partners, limited codes
         size = len(self.codes) + 1
-        self.is_base = np.zeros(size, dtype=bool)
-        self.is_base[self.bases[:, 1]] = True
-        self.is_partner = np.zeros(size, dtype=bool)
-        self.is_partner[self.exclusions[:, 1]] = True
-        self.is_limited = np.zeros(size, dtype=bool)
-        self.is_limited[self.iv_code[self.limits[:, 0]]] = True
-        # intervals whose rejection could change another line's verdict
-        self.influences = (
-            self.is_base[self.iv_code]
-            | self.is_partner[self.iv_code]
-            | self.is_limited[self.iv_code]
-        )
-        self.influences[self.exclusions[:, 0]] = True
         # each code's intervals: where they start in the arrays, and how many
         self.code_first, self.code_count = spans(self.iv_code, np.arange(size - 1))
         self.max_count = int(self.code_count.max()) if self.codes else 0
