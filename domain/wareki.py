@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 import unicodedata
+from contextlib import suppress
 from datetime import date
 
 # Each era's first day; an era runs until the next one starts.
