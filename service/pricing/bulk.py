@@ -1,12 +1,13 @@
 """Repricing many claim lines at once: numpy over the rule book's interval arrays,
 and a compiled kernel for the rules between lines.
 
-Exactly equal to `domain.billing.price_claim`, claim by claim (hypothesis tests
-compare both, with the real rule set). Every line is found in its interval with
-a binary search; the rules that depend only on the line (unknown, not in force,
-unit, eligibility) are applied column-wise; the rules between lines (add-on
-bases, exclusions, limits, the cascade of rejected lines) run in the kernel
-(`kernel.py`); claims with a rule it does not model go line by line.
+Exactly equal to `domain.billing.price_claim`, claim by claim, a known
+patient's earlier claims counted (hypothesis tests compare both, with the real
+rule set). Every line is found in its interval with a binary search; the rules
+that depend only on the line (unknown, not in force, unit, eligibility) are
+applied column-wise; the rules between lines (add-on bases, exclusions,
+limits, 入院基本料 groups, the cascade of rejected lines) run in the kernel
+(`kernel.py`), whatever the claim's length.
 """
 
 from __future__ import annotations
@@ -15,21 +16,17 @@ import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
-from datetime import date
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
-from domain.billing import price_claim
-from domain.claims import Claim, ClaimLine
 from domain.rulebook import RuleBook
-from service.pricing.columns import (
-    I64,
-    claim_cuts,
-    sums,
-)
-from service.pricing.kernel import MAX_LINES, Tables, price_claims
-from service.pricing.layout import Layout, Lines, _cents
+from service.pricing.code_table import factorized
+from service.pricing.columns import I64, claim_cuts, months, sums
+from service.pricing.kernel import Claimed, PatientLog, price_claims
+from service.pricing.layout import Layout, Lines
+from service.pricing.tables import Tables
 
 REASONS = (
     "",
@@ -44,7 +41,6 @@ REASONS = (
 )
 REASON_CODE = {r: n for n, r in enumerate(REASONS)}
 MIN_PART = 100_000  # lines: below this a part is not worth a thread
-MAX_CLAIMS = 1 << 21  # keys pack (claim, code, window) into one int64
 
 
 @dataclass
@@ -55,6 +51,8 @@ class Priced:
     reason: I64
     interval: I64  # index into BulkPricer.intervals, -1 when none
     amount_cents: I64
+    rule: I64  # the rule id (`Tables.rules`) that rejected the line, -1 none
+    noward: I64  # 1: an 入院基本料等加算 priced with no 入院料 that day
     points_cents: I64  # per claim
     yen_cents: I64  # per claim, yen lines only
 
@@ -65,7 +63,21 @@ class Priced:
         return 10 * self.points_cents + self.yen_cents
 
 
+PER_LINE = ("reason", "interval", "amount_cents", "rule", "noward")
 PRICED_FIELDS = tuple(f.name for f in fields(Priced))
+
+
+@dataclass(frozen=True)
+class Coded:
+    """Claim lines with their codes already numbered (`Layout.code_id`, -1
+    unknown) and their diseases as indices into a list of distinct texts."""
+
+    code: I64
+    day: I64
+    quantity: I64
+    disease: I64
+    diseases: list[str]
+    starts: I64  # claim c is lines starts[c] .. starts[c + 1]
 
 
 class BulkPricer(Layout):
@@ -73,93 +85,108 @@ class BulkPricer(Layout):
 
     def __init__(self, book: RuleBook) -> None:
         super().__init__(book)
-        self.kernel_tables = Tables.of(self)
+        self.tables = Tables.of(self)
 
     def price(
         self, lines: Lines, workers: int | None = None, min_part: int = MIN_PART
     ) -> Priced:
-        """Every line priced; large inputs are cut at claim boundaries into one
-        part per core, priced in threads (numpy releases the GIL) and joined."""
+        """Every line priced, as claims without patients; large inputs are cut
+        at claim boundaries into one part per core, priced in threads (numpy
+        and the kernel release the GIL) and joined."""
         n = len(lines.day)
         workers = min(workers or os.cpu_count() or 1, max(1, n // min_part))
         cuts = claim_cuts(lines.claim, workers)
-        if len(cuts) <= 2:
-            return self._price_part(lines)
         parts = [lines.part(lo, hi) for lo, hi in itertools.pairwise(cuts)]
+        if len(parts) <= 1:
+            return self.price_coded(self.coded(lines))
         with ThreadPoolExecutor(len(parts)) as pool:
-            priced = list(pool.map(self._price_part, parts))
+            priced = list(pool.map(lambda p: self.price_coded(self.coded(p)), parts))
         return Priced(
             *(np.concatenate([getattr(p, f) for p in priced]) for f in PRICED_FIELDS)
         )
 
-    def _price_part(self, lines: Lines) -> Priced:
-        n = len(lines.day)
-        claims = int(lines.claim.max()) + 1 if n else 0
-        if claims > MAX_CLAIMS:
-            raise ValueError(f"price at most {MAX_CLAIMS} claims at a time")
+    def coded(self, lines: Lines) -> Coded:
+        claims = int(lines.claim[-1]) + 1 if len(lines.claim) else 0
+        disease, diseases = factorized(np.asarray(lines.disease))
+        return Coded(
+            self._code_ids(np.asarray(lines.code)),
+            lines.day,
+            lines.quantity,
+            disease,
+            diseases,
+            np.searchsorted(lines.claim, np.arange(claims + 1)),
+        )
+
+    def price_coded(
+        self,
+        lines: Coded,
+        claimed: Claimed | None = None,
+        log: PatientLog | None = None,
+    ) -> Priced:
+        """Price coded lines; `claimed` says whose claims they are and `log`
+        holds what those patients billed before (both grow no state when
+        none is given)."""
+        n, claims = len(lines.day), len(lines.starts) - 1
         if not self.intervals:  # an empty book knows no code
-            zeros = np.zeros(n, np.int64)
-            return Priced(
-                np.full(n, REASON_CODE["unknown_code"], np.int64),
-                np.full(n, -1, np.int64),
-                zeros,
-                np.zeros(claims, np.int64),
-                np.zeros(claims, np.int64),
-            )
-        # 1. each line's interval
-        code = self._code_ids(np.asarray(lines.code))
+            none = np.zeros(n, np.int64)
+            unknown = np.full(n, REASON_CODE["unknown_code"], np.int64)
+            zeros = np.zeros(claims, np.int64)
+            return Priced(unknown, none - 1, none, none - 1, none, zeros, zeros)
+        code = lines.code
         iv, iv_ok = self._intervals(code, lines.day)
         iv_safe = np.where(iv_ok, iv, 0)
         found = (code >= 0) & iv_ok & (lines.day < self.iv_end[iv_safe])
         reason = np.zeros(n, np.int64)
-        reason[(code >= 0) & ~found] = 2
-        reason[code < 0] = 1
+        reason[(code >= 0) & ~found] = REASON_CODE["not_in_force"]
+        reason[code < 0] = REASON_CODE["unknown_code"]
         unit = np.where(found, self.iv_unit[iv_safe], -1)
-        reason[found & (unit == 2)] = 3
-        # 2. eligibility (few lines: their items carry a disease list)
-        check = np.flatnonzero(found & (unit < 2) & self.iv_eligible[iv_safe])
-        for i in check:
-            prefixes = self.intervals[iv_safe[i]].state.eligible_diseases
-            if not str(lines.disease[i]).startswith(prefixes):
-                reason[i] = 4
-        # 3. the rules between lines: the compiled kernel, claim by claim; a
-        # claim with a rule it does not model, or a very long one, goes to the
-        # single-claim path
-        by_line = np.zeros(claims, dtype=bool)
-        by_line[lines.claim[found & self.iv_line_by_line[iv_safe]]] = True
-        starts = np.searchsorted(lines.claim, np.arange(claims + 1))
-        by_line |= (starts[1:] - starts[:-1]) > MAX_LINES
+        reason[found & (unit == 2)] = REASON_CODE["unsupported_unit"]
+        self._eligibility(lines, found & (unit < 2), iv_safe, reason)
         amount = np.zeros(n, np.int64)
+        rule = np.full(n, -1, np.int64)
+        noward = np.zeros(n, np.int64)
+        day = lines.day
         price_claims(
-            self.kernel_tables,
-            np.flatnonzero(~by_line),
-            starts,
-            code,
-            lines.day,
-            lines.quantity,
-            iv_safe,
+            self.tables,
+            log if log is not None else PatientLog.empty(),
+            claimed if claimed is not None else Claimed.nobody(n),
+            lines.starts,
+            (code, day, months(day), lines.quantity, iv_safe),
             self.iv_cents,
-            reason,
-            amount,
+            (reason, amount, rule, noward),
         )
         interval = np.where(found, iv_safe, -1)
         priced = reason == 0
-        points = sums(lines.claim, np.where(priced & (unit == 0), amount, 0), claims)
-        yen = sums(lines.claim, np.where(priced & (unit == 1), amount, 0), claims)
-        # 4. the other claims, line by line
-        for c in np.flatnonzero(by_line).tolist():
-            lo, hi = int(starts[c]), int(starts[c + 1])
-            exact = price_claim(_claim(lines, lo, hi, str(c)), self.book)
-            for offset, line in enumerate(exact.lines):
-                reason[lo + offset] = REASON_CODE[line.reason or ""]
-                amount[lo + offset] = _cents(line.amount)
-            points[c] = _cents(exact.total_points)
-            yen[c] = _cents(exact.total_yen - 10 * exact.total_points)
-        return Priced(reason, interval, amount, points, yen)
+        claim = np.repeat(np.arange(claims), np.diff(lines.starts))
+        points = sums(claim, np.where(priced & (unit == 0), amount, 0), claims)
+        yen = sums(claim, np.where(priced & (unit == 1), amount, 0), claims)
+        return Priced(reason, interval, amount, rule, noward, points, yen)
+
+    def _eligibility(
+        self, lines: Coded, countable: npt.NDArray[np.bool_], iv: I64, reason: I64
+    ) -> None:
+        """An item with a disease list: the line's 主病 must start with one of
+        them. Decided once per distinct (interval, disease) pair."""
+        check = np.flatnonzero(countable & self.iv_eligible[iv])
+        if not len(check):
+            return
+        pairs = iv[check] * len(lines.diseases) + lines.disease[check]
+        distinct, inverse = np.unique(pairs, return_inverse=True)
+        ok = np.array(
+            [
+                lines.diseases[p % len(lines.diseases)].startswith(
+                    self.intervals[p // len(lines.diseases)].state.eligible_diseases
+                )
+                for p in distinct.tolist()
+            ]
+        )
+        reason[check[~ok[inverse.reshape(-1)]]] = REASON_CODE["ineligible_disease"]
 
     def _code_ids(self, codes: npt.NDArray[np.str_]) -> I64:
         """Each code's number in the book, -1 when unknown."""
-        if codes.dtype.kind != "U" or not self._table.usable or not len(codes):
+        if not self.codes:
+            return np.full(len(codes), -1, np.int64)
+        if codes.dtype.kind != "U":
             ids = self.code_id.get
             return np.fromiter(
                 (ids(c, -1) for c in codes.tolist()), np.int64, len(codes)
@@ -168,33 +195,31 @@ class BulkPricer(Layout):
 
     def _intervals(self, code: I64, day: I64) -> tuple[I64, npt.NDArray[np.bool_]]:
         """The last interval of each line's code starting on or before its day
-        (a binary search within the code's few intervals, all lines at once), and
-        whether there is one."""
-        known = code >= 0
-        safe = np.where(known, code, 0)
-        lo = self.code_first[safe]
-        hi = lo + np.where(known, self.code_count[safe], 0)
-        first = lo.copy()
-        for _ in range(self.max_count.bit_length()):
-            mid = (lo + hi) >> 1
-            going = lo < hi
-            later = self.iv_start[np.minimum(mid, len(self.iv_start) - 1)] <= day
-            right = going & later
-            lo = np.where(right, mid + 1, lo)
-            hi = np.where(going & ~later, mid, hi)
-        return lo - 1, lo > first
+        (a binary search within the code's few intervals), and whether there
+        is one."""
+        found: tuple[I64, npt.NDArray[np.bool_]] = _last_started(
+            code, day, self.code_first, self.code_count, self.iv_start
+        )
+        return found
 
 
-def _claim(lines: Lines, lo: int, hi: int, claim_id: str) -> Claim:
-    return Claim(
-        claim_id,
-        tuple(
-            ClaimLine(
-                str(lines.code[i]),
-                date.fromordinal(int(lines.day[i])),
-                int(lines.quantity[i]),
-                str(lines.disease[i]) or None,
-            )
-            for i in range(lo, hi)
-        ),
-    )
+@numba.njit(cache=True, nogil=True)
+def _last_started(
+    code: I64, day: I64, first: I64, count: I64, start: I64
+) -> tuple[I64, npt.NDArray[np.bool_]]:
+    interval = np.zeros(len(code), np.int64)
+    ok = np.zeros(len(code), np.bool_)
+    for i in range(len(code)):
+        if code[i] < 0:
+            continue
+        lo, hi = first[code[i]], first[code[i]] + count[code[i]]
+        a, b = lo, hi
+        while a < b:
+            m = (a + b) >> 1
+            if start[m] <= day[i]:
+                a = m + 1
+            else:
+                b = m
+        interval[i] = a - 1
+        ok[i] = a > lo
+    return interval, ok

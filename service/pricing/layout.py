@@ -11,37 +11,14 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.claims import Claim
-from domain.line_rules import ACROSS_CLAIMS
 from domain.rulebook import RuleBook
-from domain.rules import Exclusion, Limit
 from domain.timeline import Interval
 from service.pricing.code_table import CodeTable
 from service.pricing.columns import I64, spans
 
 OPEN_END = np.iinfo(np.int64).max
 UNITS = {"point": 0, "yen": 1}
-# The window each limit counts in (0 day, 1 week, 2 month, 3 claim): a unit
-# that spans claims is counted in the claim, as the single-claim path does.
-PERIODS = {
-    "day": 0,
-    "first_visit": 0,
-    "admission_first_day": 0,
-    "discharge": 0,
-    "week": 1,
-    "month": 2,
-    "claim": 3,
-    **{per: 3 for per in ACROSS_CLAIMS if per != "weeks_2"},
-}
-SCOPES = {"day": 0, "same_time": 0, "week": 1, "month": 2}
-
-
-def columnar(rule: Limit | Exclusion) -> bool:
-    """Whether the columns can tell when this rule fires (a claim where one
-    fires is priced line by line, so 背反区分 and 特例条件 need no columns); a
-    unit counted nowhere (`unchecked`) never fires. Else: line by line."""
-    if isinstance(rule, Limit):
-        return rule.per in PERIODS or rule.per == "unchecked"
-    return rule.scope in SCOPES
+SCOPES = {"day": 0, "same_time": 0, "week": 1, "month": 2}  # 同時: the same date
 
 
 @dataclass
@@ -97,43 +74,16 @@ class Layout:
         self.iv_unit = np.array([UNITS.get(i.state.unit, 2) for i in ivs], np.int64)
         self.iv_cents = np.array([_cents(i.state.value) for i in ivs], np.int64)
         self.iv_eligible = np.array([bool(i.state.eligible_diseases) for i in ivs])
-        # add-on bases and limits, flattened: (interval, base code) and (interval,
-        # period, max); the exclusions are the kernel's (kernel.Tables)
+        # add-on bases, flattened: (interval, base code); the other rules
+        # between lines are the kernel's (tables.Tables)
         bases = [
             (n, self.code_id.get(b, -1))
             for n, i in enumerate(ivs)
             for b in i.state.addon_to
         ]
-        limits = [
-            (n, PERIODS[x.per], x.max)
-            for n, i in enumerate(ivs)
-            for x in i.state.limits
-            if x.per in PERIODS
-        ]
-        # intervals with a rule the columns do not model (an 入院基本料等加算's
-        # group, a unit kaitei cannot count): their claims go line by line
-        self.iv_line_by_line = np.array(
-            [
-                not (
-                    all(columnar(x) for x in i.state.exclusions)
-                    and all(columnar(x) for x in i.state.limits)
-                    and not i.state.allowed_with  # an 入院基本料等加算
-                )
-                for i in ivs
-            ],
-            dtype=np.bool_,
-        )
         self.bases = np.array(bases, np.int64).reshape(-1, 2)
-        self.limits = np.array(limits, np.int64).reshape(-1, 3)
-        # where each interval's rules start in the flattened tables, and how many
         everyone = np.arange(len(ivs))
-        self.spans = {
-            name: spans(table[:, 0], everyone)
-            for name, table in (
-                ("bases", self.bases),
-                ("limits", self.limits),
-            )
-        }
+        self.spans = {"bases": spans(self.bases[:, 0], everyone)}
         size = len(self.codes) + 1
         # each code's intervals: where they start in the arrays, and how many
         self.code_first, self.code_count = spans(self.iv_code, np.arange(size - 1))

@@ -1,6 +1,7 @@
 """A replay beyond one process, on Dask (dask.distributed): the claim file split
 into Parquet partitions of whole patients, each replayed by a worker with the
-same function as `kaitei replay`, the rule book shipped to every worker once.
+same function as `kaitei replay`, the rule book (laid out for the bulk
+pricer) shipped to every worker once.
 The reports are the partitions' parts of one Parquet dataset (a folder)."""
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from distributed import Client, LocalCluster, as_completed
 
-from domain.claims import Claim
 from domain.rulebook import RuleBook
-from service.replay.files import Advance, read_claims
+from service.pricing.columns import UNIX_EPOCH
+from service.replay.batches import NO_CENTS, ClaimRows, read_batches
+from service.replay.files import Advance
 from service.replay.report import SCHEMA
+from service.replay.repricing import Repricer, amounts
 from service.replay.run import Tally, replay_file
 
 ROWS = pa.schema(
@@ -33,13 +37,12 @@ ROWS = pa.schema(
         ("billed_points", pa.decimal128(14, 2)),
     ]
 )
-BATCH = 65_536
 
 
-def part_of(claim: Claim, parts: int) -> int:
+def part_of(claim_id: str, patient: str | None, parts: int) -> int:
     """The partition of a claim: by patient (so a patient's claims count each
     other), else by claim id; the same in every process."""
-    return zlib.crc32((claim.patient or f"claim {claim.id}").encode()) % parts
+    return zlib.crc32((patient or f"claim {claim_id}").encode()) % parts
 
 
 def partition(
@@ -54,50 +57,46 @@ def partition(
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"claims-{n:05}.parquet" for n in range(parts)]
     writers = [pq.ParquetWriter(path, ROWS) for path in paths]
-    pending: list[list[tuple[object, ...]]] = [[] for _ in range(parts)]
     try:
-        for claim in read_claims(claims_file, max_lines, advance):
-            rows = pending[part_of(claim, parts)]
-            rows += [
-                (
-                    claim.id,
-                    claim.patient,
-                    claim.admission,
-                    line.code,
-                    line.date,
-                    line.quantity,
-                    line.disease,
-                    claim.billed_points,
-                )
-                for line in claim.lines
-            ]
-            if len(rows) >= BATCH:
-                _flush(writers[part_of(claim, parts)], rows)
-        for writer, rows in zip(writers, pending, strict=True):
-            _flush(writer, rows)
+        for rows in read_batches(claims_file, max_lines, advance):
+            table = _table(rows)
+            ids = rows.claim_id.take(pa.array(rows.starts[:-1])).to_pylist()
+            claim_part = np.array(
+                [part_of(c, p, parts) for c, p in zip(ids, rows.patient, strict=True)]
+            )
+            line_part = np.repeat(claim_part, np.diff(rows.starts))
+            for n in np.unique(claim_part).tolist():
+                writers[n].write_table(table.take(np.flatnonzero(line_part == n)))
     finally:
         for writer in writers:
             writer.close()
     return paths
 
 
-def _flush(writer: pq.ParquetWriter, rows: list[tuple[object, ...]]) -> None:
-    if rows:
-        columns = list(zip(*rows, strict=True))
-        writer.write_table(
-            pa.Table.from_arrays(
-                [pa.array(c, type=f.type) for c, f in zip(columns, ROWS, strict=True)],
-                schema=ROWS,
-            )
-        )
-        rows.clear()
+def _table(rows: ClaimRows) -> pa.Table:
+    """A batch as rows of ROWS (the claim's fields on each of its rows)."""
+    claim = pa.array(np.repeat(np.arange(rows.claims), np.diff(rows.starts)))
+    billed = rows.billed_cents
+    return pa.Table.from_arrays(
+        [
+            rows.claim_id,
+            pa.array(rows.patient, pa.string()).take(claim),
+            pa.array(rows.admission, pa.string()).take(claim),
+            rows.code,
+            pa.array((rows.day - UNIX_EPOCH).astype(np.int32), pa.date32()),
+            pa.array(rows.quantity, pa.int32()),
+            rows.disease,
+            amounts(billed, billed != NO_CENTS).take(claim),
+        ],
+        schema=ROWS,
+    )
 
 
 def replay_partition(
-    claims_path: Path, book: RuleBook, report: Path | None, max_lines: int
+    claims_path: Path, repricer: Repricer, report: Path | None, max_lines: int
 ) -> Tally:
     """One partition replayed, as `kaitei replay` replays a file."""
-    return replay_file(claims_path, book, report, max_lines)
+    return replay_file(claims_path, repricer, report, max_lines)
 
 
 def replay_on_dask(
@@ -114,7 +113,7 @@ def replay_on_dask(
     its parts are `part-NNNNN` + `suffix` (.parquet or .csv)."""
     if report_folder is not None:
         report_folder.mkdir(parents=True, exist_ok=True)
-    [shipped] = client.scatter([book], broadcast=True)
+    [shipped] = client.scatter([Repricer(book)], broadcast=True)
     futures = [
         client.submit(
             replay_partition,

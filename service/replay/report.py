@@ -4,6 +4,7 @@ a time (the same columns and values in both)."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -11,7 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from domain.billing import PricedClaim
@@ -79,6 +83,8 @@ def report_rows(priced: PricedClaim, matched: bool, patient: str | None) -> list
 class ReportWriter(Protocol):
     def write(self, rows: list[Row]) -> None: ...
 
+    def write_table(self, table: pa.Table) -> None: ...
+
 
 def report_format(path: Path) -> str:
     found = REPORT_FORMATS.get(path.suffix.lower())
@@ -114,6 +120,7 @@ class CsvReport:
     """Numbers as the API writes them (75, 288.5), blanks for none, yes/no."""
 
     def __init__(self, out: TextIO) -> None:
+        self.out = out
         self.writer = csv.writer(out)
         self.writer.writerow(REPORT_COLUMNS)
 
@@ -122,6 +129,27 @@ class CsvReport:
             [_cell(name, v) for name, v in zip(REPORT_COLUMNS, r, strict=True)]
             for r in rows
         )
+
+    def write_table(self, table: pa.Table) -> None:
+        """A table of SCHEMA, its cells formatted column-wise; a batch with a
+        cell that needs quoting goes through the csv module."""
+        cells = pa.table([_texts(table.column(n), n) for n in REPORT_COLUMNS],
+                         names=list(REPORT_COLUMNS))  # fmt: skip
+        buffer = io.BytesIO()
+        try:
+            pacsv.write_csv(
+                cells,
+                buffer,
+                pacsv.WriteOptions(
+                    include_header=False, quoting_style="none", eol="\r\n"
+                ),
+            )
+        except pa.ArrowInvalid:
+            self.writer.writerows(
+                [r[n] for n in REPORT_COLUMNS] for r in cells.to_pylist()
+            )
+            return
+        self.out.write(buffer.getvalue().decode("utf-8"))
 
 
 def _cell(name: str, value: object) -> object:
@@ -138,6 +166,30 @@ def _cell(name: str, value: object) -> object:
     return value
 
 
+def _texts(column: pa.ChunkedArray, name: str) -> pa.Array:
+    """A report column as the CSV's text (`_cell`), nulls as blanks."""
+    array = column.combine_chunks()
+    kind = array.type
+    if pa.types.is_decimal(kind):
+        cents = pc.cast(pc.multiply(array, 100), pa.int64()).fill_null(0)
+        found, at = np.unique(cents.to_numpy(), return_inverse=True)
+        text = pa.array([_number(c) for c in found.tolist()], pa.string())
+        array = pc.if_else(pc.is_valid(array), text.take(pa.array(at.ravel())), "")
+    elif pa.types.is_boolean(kind):
+        no = "no" if name == "claim_matched" else ""
+        array = pc.if_else(array, "yes", no)
+    elif not pa.types.is_string(kind):
+        array = pc.cast(array, pa.string())
+    return pc.fill_null(array, "")
+
+
+def _number(cents: int) -> str:
+    """`contract.fields.number` of a value in cents: 75, 288.5, 0.05."""
+    sign, cents = ("-", -cents) if cents < 0 else ("", cents)
+    whole, part = divmod(cents, 100)
+    return f"{sign}{whole}" + (f".{part:02d}".rstrip("0") if part else "")
+
+
 class ParquetReport:
     """Rows gathered into column batches, each written as a row group."""
 
@@ -151,6 +203,10 @@ class ParquetReport:
         self.rows += rows
         if len(self.rows) >= self.BATCH:
             self.flush()
+
+    def write_table(self, table: pa.Table) -> None:
+        self.flush()
+        self.parquet.write_table(table)
 
     def flush(self) -> None:
         if not self.rows:

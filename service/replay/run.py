@@ -1,48 +1,28 @@
 """A replay: claims priced in file order under one rule book, each patient's
 earlier claims in the file counting for the limits that span claims, every
-line reported. Memory holds one claim, the ids seen and, per patient, only the
-billings a limit across claims counts."""
+line reported. The file is read a batch of whole claims at a time and priced
+by the bulk pricer (`repricing.py`); memory holds a batch, the ids seen and,
+per patient, only the billings a limit across claims counts.
+
+`priced_in_turn` is the same replay one claim at a time through
+`domain.billing`: the reference the bulk path is tested against."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from domain.billing import PricedClaim, price_claim, remember
 from domain.claims import Claim
 from domain.patients import History
 from domain.rulebook import RuleBook
-from service.replay.files import Advance, read_claims
-from service.replay.report import ReportWriter, report_rows, report_writer
+from service.replay.batches import read_batches
+from service.replay.files import Advance
+from service.replay.report import report_writer
+from service.replay.repricing import Repricer
+from service.replay.tally import Tally
 
-
-@dataclass
-class Tally:
-    """What a replay counted: claims, claims whose total equals the billed
-    one (or that carry none), lines and rejected lines."""
-
-    claims: int = 0
-    matched: int = 0
-    lines: int = 0
-    rejected: int = 0
-
-    def __add__(self, other: Tally) -> Tally:
-        return Tally(
-            self.claims + other.claims,
-            self.matched + other.matched,
-            self.lines + other.lines,
-            self.rejected + other.rejected,
-        )
-
-    def __iadd__(self, other: Tally) -> Tally:
-        return self + other
-
-    def count(self, priced: PricedClaim, matched: bool) -> None:
-        self.claims += 1
-        self.matched += matched
-        self.lines += len(priced.lines)
-        self.rejected += sum(x.status == "rejected" for x in priced.lines)
+__all__ = ["Tally", "priced_in_turn", "replay_file"]
 
 
 def priced_in_turn(
@@ -63,25 +43,24 @@ def priced_in_turn(
 
 def replay_file(
     claims_file: Path,
-    book: RuleBook,
+    book: RuleBook | Repricer,
     report: Path | None,
     max_lines: int,
     advance: Advance = lambda _: None,
 ) -> Tally:
-    """Replay a claim file, writing the report when one is named."""
-    claims = read_claims(claims_file, max_lines, advance)
-    if report is None:
-        return _replayed(claims, book, None)
-    with report_writer(report) as writer:
-        return _replayed(claims, book, writer)
-
-
-def _replayed(
-    claims: Iterable[Claim], book: RuleBook, writer: ReportWriter | None
-) -> Tally:
+    """Replay a claim file, writing the report when one is named. A Repricer
+    may be given for the book (one built once serves many files)."""
+    repricer = book if isinstance(book, Repricer) else Repricer(book)
+    batches = read_batches(claims_file, max_lines, advance)
+    patients = repricer.patients()
     tally = Tally()
-    for claim, priced, matched in priced_in_turn(claims, book):
-        tally.count(priced, matched)
-        if writer is not None:
-            writer.write(report_rows(priced, matched, claim.patient))
+    if report is None:
+        for rows in batches:
+            tally += repricer.report(rows, patients)[1]
+        return tally
+    with report_writer(report) as writer:
+        for rows in batches:
+            table, counted = repricer.report(rows, patients)
+            writer.write_table(table)
+            tally += counted
     return tally

@@ -6,15 +6,19 @@ import os
 from datetime import date, timedelta
 from decimal import Decimal
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.billing import price_claim
 from domain.claims import Claim, ClaimLine
 from domain.rulebook import RuleBook
-from domain.rules import Exclusion, Limit
+from domain.rules import Exclusion, Grouping, Limit
 from domain.timeline import Interval, ItemState
+from service.pricing.answers import Answering
 from service.pricing.bulk import REASON_CODE, BulkPricer, Lines
+from service.pricing.claimed import Patients
+from service.replay.run import priced_in_turn
 
 # codes of several widths (one over 16 characters): the column hash must not
 # depend on the width of the array a code sits in
@@ -34,12 +38,23 @@ PERS = [
     "patient",
     "first_visit",
     "weeks_2",
+    "admission",
+    "first_time",
+    "years_5",
     "unchecked",
+]
+# 入院基本料: an 入院料 of a group, or a 加算 allowed with groups, by 加算識別
+GROUPS = [
+    (),
+    (Grouping("G1", table="04", row=1),),
+    (Grouping("G2", table="04", row=2),),
+    (Grouping("G1", ident=1, table="04", row=3), Grouping("G2", ident=1, row=4)),
+    (Grouping("G1", ident=2, table="04", row=5),),
 ]
 
 
 @st.composite
-def items(draw: st.DrawFn) -> RuleBook:
+def items(draw: st.DrawFn, pers: list[str] = PERS) -> RuleBook:
     intervals = []
     for code in draw(st.lists(st.sampled_from(CODES), unique=True, min_size=1)):
         cuts = sorted(draw(st.sets(st.integers(0, DAYS), min_size=1, max_size=9)))
@@ -54,11 +69,11 @@ def items(draw: st.DrawFn) -> RuleBook:
                 value=Decimal(draw(st.integers(0, 50000))) / 100,
                 addon_to=tuple(draw(st.lists(st.sampled_from(CODES), max_size=2))),
                 limits=tuple(
-                    Limit(p, m, special=sp)
+                    Limit(p, m, special=sp, table="05", row=m)
                     for p, m, sp in draw(
                         st.lists(
                             st.tuples(
-                                st.sampled_from(PERS), st.integers(1, 3), st.booleans()
+                                st.sampled_from(pers), st.integers(1, 3), st.booleans()
                             ),
                             max_size=2,
                         )
@@ -78,6 +93,7 @@ def items(draw: st.DrawFn) -> RuleBook:
                         )
                     )
                 ),
+                groups=draw(st.sampled_from(GROUPS)),
                 eligible_diseases=tuple(
                     draw(st.lists(st.sampled_from(["E11", "I10", "J4"]), max_size=2))
                 ),
@@ -105,6 +121,25 @@ claims = st.lists(
     min_size=1,
     max_size=6,
 )
+# claims of a few patients, some in an admission, in no particular date order
+ACROSS = ["months_3", "weeks_2", "patient", "admission", "first_time", "years_5"]
+few_lines = st.builds(
+    ClaimLine,
+    code=st.sampled_from(CODES[:3]),
+    date=days,
+    quantity=st.integers(1, 2),
+    disease=st.sampled_from([None, "E119", "I10"]),
+)
+patients_claims = st.lists(
+    st.builds(
+        lambda ls, p, a: Claim("c", tuple(ls), patient=p, admission=a and p and a),
+        st.lists(few_lines, min_size=1, max_size=6),
+        st.sampled_from([None, "p1", "p2"]),
+        st.sampled_from([None, "a1", "a2"]),
+    ),
+    min_size=1,
+    max_size=10,
+)
 
 
 @settings(
@@ -128,3 +163,53 @@ def test_bulk_and_single_claim_pricing_agree(
             at += 1
         assert Decimal(int(bulk.points_cents[n])) / 100 == single.total_points
         assert Decimal(int(bulk.total_yen_cents()[n])) / 100 == single.total_yen
+
+
+@settings(
+    max_examples=int(os.environ.get("KAITEI_BULK_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(book=items(ACROSS + PERS), batch=patients_claims, cut=st.integers(0, 10))
+def test_patients_claims_priced_in_bulk_say_what_the_single_path_says(
+    book: RuleBook, batch: list[Claim], cut: int
+) -> None:
+    # the same claims in two batches (as a replay reads them), the patients'
+    # log kept between them; every word of each line's answer agrees
+    pricer = BulkPricer(book)
+    patients, answering = Patients(pricer), Answering(pricer)
+    answers = []
+    for part in (batch[:cut], batch[cut:]):
+        if not part:
+            continue
+        coded = pricer.coded(Lines.of(part))
+        claimed = patients.claimed(
+            coded, [c.patient for c in part], [c.admission for c in part]
+        )
+        priced = pricer.price_coded(coded, claimed, patients.log)
+        answers.append((priced, answering.of(priced, claimed.who)))
+
+    singles = [p for _, p, _ in priced_in_turn(batch, book)]
+    lines = [x for p in singles for x in p.lines]
+    reason = np.concatenate([p.reason for p, _ in answers])
+    amount = np.concatenate([p.amount_cents for p, _ in answers])
+    words = {
+        f: [x for _, a in answers for x in _listed(getattr(a, f))]
+        for f in ("unit", "revision", "unchecked", "special", "rule_table", "rule_row")
+    }
+    points = np.concatenate([p.points_cents for p, _ in answers])
+    for at, line in enumerate(lines):
+        assert reason[at] == REASON_CODE[line.reason or ""], (at, line)
+        assert Decimal(int(amount[at])) / 100 == line.amount
+        assert words["unit"][at] == line.unit
+        assert words["revision"][at] == line.revision
+        assert words["unchecked"][at] == (" ".join(line.unchecked) or None), line
+        assert words["special"][at] == line.special_condition, line
+        assert words["rule_table"][at] == (line.rule or {}).get("table"), line
+        row = (line.rule or {}).get("row")
+        assert words["rule_row"][at] == (-1 if row is None else row), line
+    assert [Decimal(int(c)) / 100 for c in points] == [p.total_points for p in singles]
+
+
+def _listed(column: object) -> list[object]:
+    return column.tolist() if isinstance(column, np.ndarray) else column.to_pylist()

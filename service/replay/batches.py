@@ -1,0 +1,367 @@
+"""Claim files read as batches of whole claims in columns (`ClaimRows`), for
+the bulk pricer. Parquet and CSV are checked column-wise: a batch whose every
+cell is plainly what `POST /claims/price` accepts (ISO dates, ASCII codes …)
+is taken as it is; any other batch is read claim by claim by `files.py` (和暦
+dates, full-width codes), and a file that holds a refusal is refused by that
+reader, naming its row and field, exactly as a claim-by-claim replay would."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from domain.claims import Claim
+from service.contract.fields import CODE_PATTERN, DISEASE_PATTERN
+from service.pricing.columns import I64, UNIX_EPOCH
+from service.replay.files import (
+    Advance,
+    ClaimFileError,
+    Record,
+    _checked,
+    _claims,
+    _cleaned,
+    _known_columns,
+    file_format,
+    read_claims,
+)
+
+BATCH_ROWS = 65_536
+NO_CENTS = -1  # a claim with no billed_points
+CODE = re.compile(CODE_PATTERN)
+DISEASE = re.compile(DISEASE_PATTERN)
+
+
+@dataclass(frozen=True)
+class ClaimRows:
+    """Whole claims, a line a row, in file order: claim c is rows
+    starts[c] .. starts[c + 1]; the claim's fields once per claim."""
+
+    claim_id: pa.Array  # per row, string
+    code: pa.Array  # per row, string, as the claim body normalises it
+    day: I64  # per row, date.toordinal()
+    quantity: I64
+    disease: pa.Array  # per row, string or null
+    starts: I64
+    patient: list[str | None]  # per claim
+    admission: list[str | None]
+    billed_cents: I64  # per claim, NO_CENTS when not given
+
+    @property
+    def claims(self) -> int:
+        return len(self.starts) - 1
+
+    @property
+    def lines(self) -> int:
+        return int(self.starts[-1])
+
+    @classmethod
+    def of(cls, claims: Sequence[Claim]) -> ClaimRows:
+        lines = [x for c in claims for x in c.lines]
+        sizes = [len(c.lines) for c in claims]
+        return cls(
+            pa.array(np.repeat(np.array([c.id for c in claims], object), sizes)),
+            pa.array([x.code for x in lines], pa.string()),
+            np.array([x.date.toordinal() for x in lines], np.int64),
+            np.array([x.quantity for x in lines], np.int64),
+            pa.array([x.disease for x in lines], pa.string()),
+            np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+            [c.patient for c in claims],
+            [c.admission for c in claims],
+            np.array(
+                [
+                    NO_CENTS if c.billed_points is None else int(c.billed_points * 100)
+                    for c in claims
+                ],
+                np.int64,
+            ),
+        )
+
+
+def read_batches(path: Path, max_lines: int, advance: Advance) -> Iterator[ClaimRows]:
+    """The file's claims in batches of about BATCH_ROWS lines."""
+    kind = file_format(path)
+    if kind == "jsonl":
+        yield from _grouped(read_claims(path, max_lines, advance))
+        return
+    tables = _parquet_tables(path) if kind == "parquet" else _csv_tables(path)
+    seen: set[str] = set()
+    held: pa.Table | None = None
+    for table, told in tables:
+        table = table if held is None else pa.concat_tables([held, table])
+        ids = _texts(table, "claim_id")
+        starts = _starts(ids)
+        held = table.slice(int(starts[-2])) if len(starts) > 1 else None
+        whole = table.slice(0, int(starts[-2])) if len(starts) > 1 else table[:0]
+        if whole.num_rows:
+            yield _rows(path, whole, starts[:-1], seen, max_lines)
+        advance(told)
+    if held is not None and held.num_rows:
+        starts = _starts(_texts(held, "claim_id"))
+        yield _rows(path, held, starts, seen, max_lines)
+
+
+def _grouped(claims: Iterator[Claim]) -> Iterator[ClaimRows]:
+    batch: list[Claim] = []
+    size = 0
+    for claim in claims:
+        batch.append(claim)
+        size += len(claim.lines)
+        if size >= BATCH_ROWS:
+            yield ClaimRows.of(batch)
+            batch, size = [], 0
+    if batch:
+        yield ClaimRows.of(batch)
+
+
+def _parquet_tables(path: Path) -> Iterator[tuple[pa.Table, int]]:
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as error:  # pyarrow's errors have no common base
+        raise ClaimFileError(f"{path}: not a Parquet file: {error}") from None
+    _known_columns(path, parquet.schema_arrow.names)
+    for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+        yield pa.Table.from_batches([batch]), batch.num_rows
+
+
+def _csv_tables(path: Path) -> Iterator[tuple[pa.Table, int]]:
+    """CSV cells as text (as the claim-by-claim reader takes them); a file the
+    CSV reader cannot split into rows is refused by that reader."""
+    with path.open("rb") as raw:
+        header = raw.readline().decode("utf-8-sig", "replace").strip()
+        names = next(csv.reader([header]), [])
+        _known_columns(path, names)
+        raw.seek(0)
+        try:
+            reader = pacsv.open_csv(
+                raw,
+                read_options=pacsv.ReadOptions(block_size=1 << 22),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            told = 0
+            for batch in reader:
+                yield pa.Table.from_batches([batch]), raw.tell() - told
+                told = raw.tell()
+        except pa.ArrowInvalid as error:
+            _refuse(path, 10**9)
+            raise ClaimFileError(f"{path}: not a CSV file: {error}") from None
+
+
+def _texts(table: pa.Table, name: str) -> pa.Array:
+    column = table.column(name).combine_chunks() if name in table.column_names else None
+    if column is None:
+        return pa.nulls(table.num_rows, pa.string())
+    return column
+
+
+def _starts(ids: pa.Array) -> I64:
+    """Where each run of one claim_id starts, and the end."""
+    n = len(ids)
+    if n == 0:
+        return np.zeros(1, np.int64)
+    codes = pc.dictionary_encode(ids).indices.to_numpy(zero_copy_only=False)
+    changed = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    return np.concatenate([[0], changed, [n]]).astype(np.int64)
+
+
+def _rows(
+    path: Path, table: pa.Table, starts: I64, seen: set[str], max_lines: int
+) -> ClaimRows:
+    """A batch of whole claims, taken column-wise when every cell is plain,
+    else claim by claim (which refuses a bad row as `files.py` does)."""
+    rows = _plain(table, starts)
+    if rows is None:
+        rows = ClaimRows.of(list(_slow(path, table, max_lines)))
+    ids = rows.claim_id.take(pa.array(rows.starts[:-1])).to_pylist()
+    sizes = np.diff(rows.starts)
+    for n, claim_id in enumerate(ids):
+        if claim_id in seen or sizes[n] > max_lines:
+            _refuse(path, max_lines)  # the claim-by-claim reader says where
+        seen.add(claim_id)
+    return rows
+
+
+def _slow(path: Path, table: pa.Table, max_lines: int) -> Iterator[Claim]:
+    try:
+        records = (Record(f"{path}", _cleaned(r)) for r in table.to_pylist())
+        for group in _claims(records):
+            yield _checked(group, max_lines)
+    except ClaimFileError:
+        _refuse(path, max_lines)
+
+
+def _refuse(path: Path, max_lines: int) -> None:  # raises
+    """Refuse the file with the claim-by-claim reader's own words (its first
+    refusal, naming the row and field)."""
+    for _ in read_claims(path, max_lines, lambda _: None):
+        pass
+    raise ClaimFileError(f"{path}: a claim could not be read")  # not reached
+
+
+def _plain(table: pa.Table, starts: I64) -> ClaimRows | None:
+    """The batch as ClaimRows if every cell is plainly valid, else None."""
+    n = table.num_rows
+    ids = _texts(table, "claim_id")
+    if not pa.types.is_string(ids.type) or ids.null_count:
+        return None
+    lengths = pc.utf8_length(ids).to_numpy(zero_copy_only=False)
+    if lengths.min(initial=1) < 1 or lengths.max(initial=0) > 100:
+        return None
+    code = _plain_texts(table, "code", CODE, 40, required=True)
+    disease = _plain_texts(table, "disease", DISEASE, 100, required=False)
+    day = _days(table.column("date"))
+    quantity = _quantities(table)
+    first = starts[:-1]
+    claim = np.repeat(np.arange(len(first)), np.diff(starts))
+    fields = [
+        _claim_field(table, name, first, claim) for name in ("patient", "admission")
+    ]
+    billed = _billed(table, first, claim)
+    if code is None or disease is None or day is None or quantity is None:
+        return None
+    if any(f is None for f in fields) or billed is None or n == 0:
+        return None
+    patient, admission = fields
+    assert patient is not None
+    assert admission is not None
+    return ClaimRows(
+        ids, code, day, quantity, disease, starts, patient, admission, billed
+    )
+
+
+def _plain_texts(
+    table: pa.Table, name: str, pattern: re.Pattern[str], longest: int, required: bool
+) -> pa.Array | None:
+    """A text column whose distinct values are ASCII, trimmed and match the
+    pattern (blank: null, allowed unless required)."""
+    column = _texts(table, name)
+    if not pa.types.is_string(column.type):
+        return None
+    encoded = pc.dictionary_encode(column)
+    values = encoded.dictionary.to_pylist()
+    blank = [v == "" for v in values]
+    if required and (column.null_count or any(blank)):
+        return None
+    for value, empty in zip(values, blank, strict=True):
+        if empty:
+            continue
+        if not value.isascii() or len(value) > longest or not pattern.match(value):
+            return None
+        if value != value.strip():
+            return None
+    if any(blank):
+        column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+    return column
+
+
+def _days(column: pa.ChunkedArray) -> I64 | None:
+    """date.toordinal() of a date32 column, or of ISO text (YYYY-MM-DD)."""
+    array = column.combine_chunks()
+    if array.null_count:
+        return None
+    if pa.types.is_string(array.type):
+        if not pc.all(pc.match_substring_regex(array, r"^\d{4}-\d{2}-\d{2}$")).as_py():
+            return None
+        try:
+            array = pc.cast(pc.strptime(array, "%Y-%m-%d", "s"), pa.date32())
+        except pa.ArrowInvalid:
+            return None
+    if not pa.types.is_date32(array.type):
+        return None
+    days: I64 = array.cast(pa.int32()).to_numpy().astype(np.int64)
+    return days + UNIX_EPOCH
+
+
+def _quantities(table: pa.Table) -> I64 | None:
+    """Counts 1..9999 (blank: 1), whole numbers or their plain digits."""
+    if "quantity" not in table.column_names:
+        return np.ones(table.num_rows, np.int64)
+    array = table.column("quantity").combine_chunks()
+    if pa.types.is_string(array.type):
+        array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+        if not pc.all(pc.match_substring_regex(array, r"^[0-9]{1,4}$")).as_py():
+            return None
+        array = pc.cast(array, pa.int64())
+    if not pa.types.is_integer(array.type):
+        return None
+    found: I64 = pc.fill_null(array, 1).to_numpy().astype(np.int64)
+    if len(found) and (found.min() < 1 or found.max() > 9999):
+        return None
+    return found
+
+
+def _claim_field(
+    table: pa.Table, name: str, first: I64, claim: I64
+) -> list[str | None] | None:
+    """A claim's own field (the same text on each of its rows; blank: none)."""
+    column = _texts(table, name)
+    if not pa.types.is_string(column.type):
+        return None
+    encoded = pc.dictionary_encode(pc.fill_null(column, ""))
+    index = encoded.indices.to_numpy(zero_copy_only=False)
+    if len(index) and (index != index[first][claim]).any():
+        return None
+    values = encoded.dictionary.to_pylist()
+    if any(len(v) > 100 for v in values):
+        return None
+    return [values[k] or None for k in index[first].tolist()]
+
+
+def _billed(table: pa.Table, first: I64, claim: I64) -> I64 | None:
+    """billed_points in cents per claim when plain: the same on each of the
+    claim's rows, whole numbers, decimals or their digits, at most 2 places."""
+    if "billed_points" not in table.column_names:
+        return np.full(len(first), NO_CENTS, np.int64)
+    array = table.column("billed_points").combine_chunks()
+    if array.null_count == len(array):
+        return np.full(len(first), NO_CENTS, np.int64)
+    kind = array.type
+    if not (pa.types.is_integer(kind) or pa.types.is_decimal(kind)):
+        if not pa.types.is_string(kind):
+            return None
+        array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+    theirs = array.take(pa.array(first[claim]))
+    alike = pc.or_kleene(
+        pc.and_(pc.is_null(array), pc.is_null(theirs)), pc.equal(array, theirs)
+    )
+    if not pc.all(pc.fill_null(alike, False)).as_py():
+        return None
+    cents = [_cents(v) for v in array.take(pa.array(first)).to_pylist()]
+    if any(c is None for c in cents):
+        return None
+    return np.array(cents, np.int64)
+
+
+def _cents(value: object) -> int | None:
+    """A plain billed_points value in cents (NO_CENTS for none), else None."""
+    if value is None:
+        return NO_CENTS
+    if isinstance(value, str):
+        if not re.fullmatch(r"[0-9]{1,10}(?:\.[0-9]{1,2})?", value):
+            return None
+        value = Decimal(value)
+    if isinstance(value, int):
+        value = Decimal(value)
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+        return None
+    cents = value * 100
+    if cents != cents.to_integral_value() or cents >= 10**12:
+        return None
+    return int(cents)
+
+
+def billed_points(cents: int) -> Decimal | None:
+    return None if cents == NO_CENTS else Decimal(cents) / 100

@@ -1,0 +1,101 @@
+"""A batch of claims priced by the bulk pricer, a patient's earlier claims in
+the file counting, and answered as the report's columns (`report.COLUMNS`):
+the same rows `report_rows` writes for claims priced one at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from domain.rulebook import RuleBook
+from service.pricing.answers import Answering
+from service.pricing.bulk import BulkPricer, Coded
+from service.pricing.claimed import Patients
+from service.pricing.columns import I64, UNIX_EPOCH
+from service.replay.batches import NO_CENTS, ClaimRows
+from service.replay.report import AMOUNT, SCHEMA
+from service.replay.tally import Tally
+
+
+class Repricer:
+    """Prices a replay's batches in file order under one rule book (built
+    once, it serves many files: each replay brings its own `Patients`)."""
+
+    def __init__(self, book: RuleBook) -> None:
+        self.pricer = BulkPricer(book)
+        self.answering = Answering(self.pricer)
+
+    def patients(self) -> Patients:
+        """A replay's patients, none met yet."""
+        return Patients(self.pricer)
+
+    def report(self, rows: ClaimRows, patients: Patients) -> tuple[pa.Table, Tally]:
+        """The batch's report rows, and what it counted; `patients` holds
+        what the batches before it billed, and learns this one's."""
+        coded = self._coded(rows)
+        claimed = patients.claimed(coded, rows.patient, rows.admission)
+        priced = self.pricer.price_coded(coded, claimed, patients.log)
+        said = self.answering.of(priced, claimed.who)
+        sizes = np.diff(rows.starts)
+        claim = np.repeat(np.arange(rows.claims), sizes)
+        billed = rows.billed_cents
+        matched = (billed == NO_CENTS) | (billed == priced.points_cents)
+        columns = [
+            rows.claim_id,
+            pa.array(np.arange(rows.lines) - rows.starts[claim], pa.int32()),
+            rows.code,
+            pa.array((rows.day - UNIX_EPOCH).astype(np.int32), pa.date32()),
+            pa.array(rows.quantity, pa.int32()),
+            rows.disease,
+            pc.if_else(pa.array(said.priced), "priced", "rejected"),
+            said.unit,
+            amounts(said.value_cents, said.priced),
+            amounts(priced.amount_cents),
+            said.revision,
+            said.reason,
+            amounts(priced.points_cents[claim]),
+            amounts(billed[claim], billed[claim] != NO_CENTS),
+            pa.array(matched[claim]),
+            pa.array(rows.patient, pa.string()).take(pa.array(claim)),
+            said.unchecked,
+            pa.array(said.special),
+            said.rule_table,
+            pa.array(said.rule_row, pa.int32(), mask=said.rule_row < 0),
+        ]
+        tally = Tally(
+            rows.claims,
+            int(matched.sum()),
+            rows.lines,
+            int((~said.priced).sum()),
+        )
+        return pa.Table.from_arrays(columns, schema=SCHEMA), tally
+
+    def _coded(self, rows: ClaimRows) -> Coded:
+        code = pc.dictionary_encode(rows.code)
+        ids = self.pricer.code_id
+        known = np.array(
+            [ids.get(c, -1) for c in code.dictionary.to_pylist()] + [-1], np.int64
+        )
+        disease = pc.dictionary_encode(pc.fill_null(rows.disease, ""))
+        return Coded(
+            known[code.indices.to_numpy(zero_copy_only=False)],
+            rows.day,
+            rows.quantity,
+            disease.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+            disease.dictionary.to_pylist(),
+            rows.starts,
+        )
+
+
+def amounts(cents: I64, valid: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+    """Cents as the report's decimal(14, 2), null where not `valid`."""
+    cents = np.ascontiguousarray(cents, np.int64)
+    words = np.stack([cents, cents >> 63], axis=1)  # a 128-bit two's complement
+    mask = None
+    if valid is not None and not valid.all():
+        mask = pa.array(np.asarray(valid, bool)).buffers()[1]
+    return pa.Array.from_buffers(
+        AMOUNT, len(cents), [mask, pa.py_buffer(words.tobytes())]
+    )
