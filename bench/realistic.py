@@ -11,13 +11,15 @@ several months; the share of rejected lines is printed). Without --store the
 bundle is loaded into a fresh SQLite store first (~30 s).
 
 Figures (lines/s unless said), each with its ratio to its baseline:
-1. in memory, every rule: kaitei one claim at a time (patients counted) and
-   kaitei column-wise (BulkPricer; no patients) against DuckDB's ASOF JOIN,
-   polars' join_asof and PostgreSQL's set-based join, price only;
-2. end to end, file to file: `kaitei replay claims.parquet --report
-   report.parquet` (a separate process; its maximum resident size) against
-   DuckDB reading the same Parquet file, ASOF-joining prices and writing the
-   same number of rows to Parquet;
+1. in memory, every rule: kaitei one claim at a time (patients counted), the
+   compiled kernel with the patients counted (one thread, as a replay runs)
+   and without patients (BulkPricer.price, two threads) against DuckDB's ASOF
+   JOIN, polars' join_asof and PostgreSQL's set-based join, price only;
+2. end to end, file to file: the replay of claims.parquet to report.parquet
+   in one process (`replay_file`) against DuckDB reading the same Parquet
+   file, ASOF-joining prices and writing the same number of rows to Parquet;
+   and `kaitei replay` as a command (its maximum resident size) against the
+   same DuckDB query in a new Python process;
 3. one claim of 2,000 lines through `POST /claims/price`, against the same
    lines as 400 claims of 5 priced in memory.
 """
@@ -50,9 +52,11 @@ from domain.claims import Claim
 from service.application import FeeSchedule
 from service.importers.bundle import load_bundle_into
 from service.pricing.bulk import BulkPricer
+from service.pricing.claimed import Patients
 from service.pricing.layout import Lines
 from service.replay.distributed import ROWS
-from service.replay.run import priced_in_turn
+from service.replay.repricing import Repricer
+from service.replay.run import priced_in_turn, replay_file
 from service.store import eventsourcing_env
 from service.web.app import create_app
 
@@ -117,8 +121,19 @@ def in_memory(schedule: FeeSchedule, batch: list[Claim], prices: pa.Table, runs:
     rejected = sum(x.status == "rejected" for _, p, _ in priced for x in p.lines)
     print(f"{len(batch):,} claims, {n:,} lines, {rejected / n:.1%} rejected")
     single = n / best(lambda: list(priced_in_turn(batch, book)), runs)
+    pricer = BulkPricer(book)
+    coded = pricer.coded(Lines.of(batch))
+
+    def with_patients() -> None:  # one thread: a patient's claims in turn
+        patients = Patients(pricer)
+        who = patients.claimed(
+            coded, [c.patient for c in batch], [c.admission for c in batch]
+        )
+        pricer.price_coded(coded, who, patients.log)
+
+    kernel = n / best(with_patients, runs)
     alone = [replace(c, patient=None, admission=None) for c in batch]
-    pricer, columns = BulkPricer(book), Lines.of(alone)
+    columns = Lines.of(alone)
     bulk = n / best(lambda: pricer.price(columns), runs)
 
     duck = duckdb.connect()
@@ -149,8 +164,9 @@ def in_memory(schedule: FeeSchedule, batch: list[Claim], prices: pa.Table, runs:
     pg_rate = postgres_rate(prices, n, runs)
     print("1. in memory (every rule for kaitei; price only for the baselines)")
     for label, mine in (
-        ("kaitei one claim at a time", single),
-        ("kaitei column-wise", bulk),
+        ("kaitei one claim at a time (patients counted)", single),
+        ("kaitei kernel, patients counted, 1 thread", kernel),
+        ("kaitei kernel, no patients, 2 threads", bulk),
     ):
         show(label, mine, duck_rate, "DuckDB ASOF JOIN")
         show(label, mine, polars_rate, "polars join_asof")
@@ -194,8 +210,16 @@ def postgres_rate(prices: pa.Table, n: int, runs: int) -> float:
     return n / took
 
 
-def end_to_end(url: str, claims_file: Path, n: int, tmp: Path) -> None:
+def end_to_end(url: str, claims_file: Path, n: int, tmp: Path, runs: int) -> None:
     print("2. end to end: Parquet claims in, Parquet per-line report out")
+    schedule = FeeSchedule(eventsourcing_env(url))
+    book = schedule.rules(None)
+    schedule.close()
+    repricer = Repricer(book)
+    replay_file(claims_file, repricer, tmp / "report.parquet", 2000)  # warm
+    inside = best(
+        lambda: replay_file(claims_file, repricer, tmp / "report.parquet", 2000), runs
+    )
     started = time.perf_counter()
     replay = subprocess.Popen(
         [
@@ -212,22 +236,31 @@ def end_to_end(url: str, claims_file: Path, n: int, tmp: Path) -> None:
     assert replay.returncode == 0
     print(f"  {out.strip()}")
     written = pq.ParquetFile(tmp / "report.parquet").metadata.num_rows
-    duck = duckdb.connect()
-    started = time.perf_counter()
-    duck.execute(
+    query = (
         f"COPY (SELECT l.*, p.value AS unit_value, p.value * l.quantity AS amount "
         f"FROM read_parquet('{claims_file}') l ASOF JOIN "
         f"read_parquet('{tmp / 'prices.parquet'}') p "
         "ON l.code = p.code AND l.date >= p.valid_from) "
         f"TO '{tmp / 'duck.parquet'}' (FORMAT parquet)"
     )
-    duck_seconds = time.perf_counter() - started
+    duck = duckdb.connect()
+    duck_seconds = best(lambda: duck.execute(query), runs)
     duck_rows = pq.ParquetFile(tmp / "duck.parquet").metadata.num_rows
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", f"import duckdb; duckdb.execute({query!r})"], check=True
+    )
+    duck_process = time.perf_counter() - started
     print(
-        f"  kaitei replay: {seconds:.1f} s wall ({n / seconds:,.0f} lines/s, "
-        f"{written:,} rows, max RSS {rss:.0f} MB); DuckDB {duck_seconds:.2f} s "
+        f"  in one process, replay_file: {inside:.2f} s ({n / inside:,.0f} lines/s,"
+        f" {written:,} rows); DuckDB COPY … ASOF JOIN: {duck_seconds:.2f} s "
         f"({n / duck_seconds:,.0f} lines/s, {duck_rows:,} rows); ratio "
-        f"{duck_seconds / seconds:.3f}x"
+        f"{duck_seconds / inside:.3f}x"
+    )
+    print(
+        f"  as a command, kaitei replay: {seconds:.2f} s wall ({n / seconds:,.0f} "
+        f"lines/s, max RSS {rss:.0f} MB); DuckDB in a new python process "
+        f"{duck_process:.2f} s; ratio {duck_process / seconds:.3f}x"
     )
 
 
@@ -305,7 +338,7 @@ def main() -> None:
     in_memory(schedule, batch, prices, args.runs)
     big_claim(schedule)
     schedule.close()
-    end_to_end(url, claims_file, n, schedule_dir)
+    end_to_end(url, claims_file, n, schedule_dir, args.runs)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ per patient, only the billings a limit across claims counts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from domain.billing import PricedClaim, price_claim, remember
@@ -58,9 +59,16 @@ def replay_file(
         for rows in batches:
             tally += repricer.report(rows, patients)[1]
         return tally
-    with report_writer(report) as writer:
+    # a batch is written while the next is read and priced (both let go of
+    # the GIL), at most one batch waiting
+    with report_writer(report) as writer, ThreadPoolExecutor(1) as pool:
+        pending: Future[None] | None = None
         for rows in batches:
             table, counted = repricer.report(rows, patients)
-            writer.write_table(table)
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(writer.write_table, table)
             tally += counted
+        if pending is not None:
+            pending.result()
     return tally
