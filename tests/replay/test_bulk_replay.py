@@ -87,9 +87,7 @@ def test_the_bulk_replay_reports_what_one_claim_at_a_time_reports(
     assert {r["unchecked"] for r in report} >= {""}
 
 
-def test_the_parquet_report_holds_the_same_rows(
-    book: RuleBook, tmp_path: Path
-) -> None:
+def test_the_parquet_report_holds_the_same_rows(book: RuleBook, tmp_path: Path) -> None:
     source = sources(tmp_path)["parquet-dates"]
     expected, got = tmp_path / "one.parquet", tmp_path / "bulk.parquet"
     reference(source, book, expected)
