@@ -58,16 +58,19 @@ class PatientLog:
 @dataclass(frozen=True)
 class Claimed:
     """Who each line's claim is for: 0 no patient, 1 a patient, 2 a patient
-    in a known admission; the admission's number (-1 none); and the line's
-    (patient, code) slot in the log (-1: not counted across claims)."""
+    in a known admission; the admission's number (-1 none); the line's
+    (patient, code) slot in the log (-1: not counted across claims); and the
+    patient's number (-1 none)."""
 
     who: I64
     admission: I64
     slot: I64
+    patient: I64
 
     @classmethod
     def nobody(cls, n: int) -> Claimed:
-        return cls(np.zeros(n, np.int64), np.full(n, -1), np.full(n, -1))
+        none = np.full(n, -1, np.int64)
+        return cls(np.zeros(n, np.int64), none, none, none)
 
 
 def price_claims(

@@ -35,8 +35,9 @@ class Repricer:
         """The batch's report rows, and what it counted; `patients` holds
         what the batches before it billed, and learns this one's."""
         coded = self._coded(rows)
-        claimed = patients.claimed(coded, rows.patient, rows.admission)
-        priced = self.pricer.price_coded(coded, claimed, patients.log)
+        priced, claimed = patients.priced(
+            self.pricer, coded, rows.patient, rows.admission
+        )
         said = self.answering.of(priced, claimed.who)
         sizes = np.diff(rows.starts)
         claim = np.repeat(np.arange(rows.claims), sizes)

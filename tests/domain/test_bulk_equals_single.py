@@ -170,23 +170,27 @@ def test_bulk_and_single_claim_pricing_agree(
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-@given(book=items(ACROSS + PERS), batch=patients_claims, cut=st.integers(0, 10))
+@given(
+    book=items(ACROSS + PERS),
+    batch=patients_claims,
+    cut=st.integers(0, 10),
+    shards=st.integers(1, 3),
+)
 def test_patients_claims_priced_in_bulk_say_what_the_single_path_says(
-    book: RuleBook, batch: list[Claim], cut: int
+    book: RuleBook, batch: list[Claim], cut: int, shards: int
 ) -> None:
     # the same claims in two batches (as a replay reads them), the patients'
     # log kept between them; every word of each line's answer agrees
     pricer = BulkPricer(book)
-    patients, answering = Patients(pricer), Answering(pricer)
+    patients, answering = Patients(pricer, shards), Answering(pricer)
     answers = []
     for part in (batch[:cut], batch[cut:]):
         if not part:
             continue
         coded = pricer.coded(Lines.of(part))
-        claimed = patients.claimed(
-            coded, [c.patient for c in part], [c.admission for c in part]
+        priced, claimed = patients.priced(
+            pricer, coded, [c.patient for c in part], [c.admission for c in part]
         )
-        priced = pricer.price_coded(coded, claimed, patients.log)
         answers.append((priced, answering.of(priced, claimed.who)))
 
     singles = [p for _, p, _ in priced_in_turn(batch, book)]

@@ -120,7 +120,11 @@ def diff_page(
     counts = {k: len({r.code for r in rows if r.kind == v}) for k, v in KINDS.items()}
     wanted = [r for r in rows if _wanted(r, chapter, KINDS.get(kind, ""), q.strip())]
     groups = [
-        {"title": title, "rows": [r for r in wanted if _chapter(r.kubun) == key]}
+        {
+            "key": key,
+            "title": title,
+            "rows": [r for r in wanted if _chapter(r.kubun) == key],
+        }
         for key, title in CHAPTERS.items()
     ]
     csv_query = urlencode({"from": day_from, "to": day_to, "format": "csv"})
