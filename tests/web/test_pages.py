@@ -192,3 +192,14 @@ def test_sources_and_the_notice_past_data_through(page: Page) -> None:
 
     page.goto("/ui/items/111000110?as_of=2026-06-01")
     expect(page.get_by_role("status")).to_contain_text("最終公表日 2025-09-01")
+
+
+def test_the_whole_2024_diff_opens_on_an_index_of_its_chapters(page: Page) -> None:
+    page.goto("/ui/diff?from=2024-05-31&to=2024-06-01")
+
+    chapters = page.get_by_role("navigation", name="章")
+    expect(chapters.get_by_role("link")).to_have_count(15)
+    chapters.get_by_role("link", name="K 手術", exact=False).click()
+
+    assert page.url.endswith("#ch-K")
+    expect(page.get_by_role("heading", name="K 手術", exact=False)).to_be_in_viewport()
