@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.billing import PricedClaim
-
 
 @dataclass
 class Tally:
@@ -27,9 +25,3 @@ class Tally:
 
     def __iadd__(self, other: Tally) -> Tally:
         return self + other
-
-    def count(self, priced: PricedClaim, matched: bool) -> None:
-        self.claims += 1
-        self.matched += matched
-        self.lines += len(priced.lines)
-        self.rejected += sum(x.status == "rejected" for x in priced.lines)
