@@ -126,9 +126,7 @@ def in_memory(schedule: FeeSchedule, batch: list[Claim], prices: pa.Table, runs:
 
     def with_patients() -> None:  # the patients in 2 shards, in 2 threads
         patients = Patients(pricer)
-        patients.priced(
-            pricer, coded, [c.patient for c in batch], [c.admission for c in batch]
-        )
+        patients.priced(coded, [c.patient for c in batch], [c.admission for c in batch])
 
     kernel = n / best(with_patients, runs)
     alone = [replace(c, patient=None, admission=None) for c in batch]

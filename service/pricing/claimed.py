@@ -23,6 +23,7 @@ class Patients:
     """The patients met so far and what their claims billed."""
 
     def __init__(self, pricer: BulkPricer, shards: int = SHARDS) -> None:
+        self.pricer = pricer
         book = pricer.book
         self.spanning = np.array([book.spans_claims(c) for c in pricer.codes], bool)
         self.codes = max(1, len(pricer.codes))
@@ -33,7 +34,6 @@ class Patients:
 
     def priced(
         self,
-        pricer: BulkPricer,
         lines: Coded,
         patients: Sequence[str | None],
         admissions: Sequence[str | None],
@@ -67,7 +67,7 @@ class Patients:
                 claimed.slot[at],
                 claimed.patient[at],
             )
-            return pricer.price_coded(coded, who, self.logs[n])
+            return self.pricer.price_coded(coded, who, self.logs[n])
 
         if len(lines.code) < MIN_PART or len(self.logs) == 1:
             done = [one(n) for n in range(len(self.logs))]

@@ -83,7 +83,7 @@ class Layout:
         ]
         self.bases = np.array(bases, np.int64).reshape(-1, 2)
         everyone = np.arange(len(ivs))
-        self.spans = {"bases": spans(self.bases[:, 0], everyone)}
+        self.base_lo, self.base_n = spans(self.bases[:, 0], everyone)
         size = len(self.codes) + 1
         # each code's intervals: where they start in the arrays, and how many
         self.code_first, self.code_count = spans(self.iv_code, np.arange(size - 1))

@@ -99,7 +99,6 @@ class Tables:
             if g.ident is not None
         )
         wards = [i.state.ward for i in ivs]
-        base_lo, base_n = layout.spans["bases"]
         ncodes = max(1, len(layout.codes))
         ex_code, ex_scope, ex_keep, ex_rule = _columns(ex, 1, 5)
         ex_bits = max(4, (2 * len(ex_code)).bit_length())
@@ -109,8 +108,8 @@ class Tables:
         grp_lo, grp_n = spans(grp[:, 0], everyone)
         grp_group, grp_ident, grp_rule = _columns(grp, 1, 4)
         return cls(
-            base_lo,
-            base_n,
+            layout.base_lo,
+            layout.base_n,
             layout.bases[:, 1].copy(),
             ncodes,
             ex_keys,

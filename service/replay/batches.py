@@ -64,6 +64,18 @@ class ClaimRows:
     def lines(self) -> int:
         return int(self.starts[-1])
 
+    def line_claims(self) -> I64:
+        """Each row's claim number."""
+        return np.repeat(np.arange(self.claims), np.diff(self.starts))
+
+    def dates(self) -> pa.Array:
+        """Each row's date as a date32 column."""
+        return pa.array((self.day - UNIX_EPOCH).astype(np.int32), pa.date32())
+
+    def per_row(self, per_claim: list[str | None]) -> pa.Array:
+        """A claim's text on each of its rows."""
+        return pa.array(per_claim, pa.string()).take(pa.array(self.line_claims()))
+
     @classmethod
     def of(cls, claims: Sequence[Claim]) -> ClaimRows:
         lines = [x for c in claims for x in c.lines]
@@ -98,7 +110,7 @@ def read_batches(path: Path, max_lines: int, advance: Advance) -> Iterator[Claim
     held: pa.Table | None = None
     for table, told in tables:
         table = table if held is None else pa.concat_tables([held, table])
-        ids = _texts(table, "claim_id")
+        ids = _column(table, "claim_id")
         starts = _starts(ids)
         held = table.slice(int(starts[-2])) if len(starts) > 1 else None
         whole = table.slice(0, int(starts[-2])) if len(starts) > 1 else table[:0]
@@ -106,7 +118,7 @@ def read_batches(path: Path, max_lines: int, advance: Advance) -> Iterator[Claim
             yield _rows(path, whole, starts[:-1], seen, max_lines)
         advance(told)
     if held is not None and held.num_rows:
-        starts = _starts(_texts(held, "claim_id"))
+        starts = _starts(_column(held, "claim_id"))
         yield _rows(path, held, starts, seen, max_lines)
 
 
@@ -160,7 +172,7 @@ def _csv_tables(path: Path) -> Iterator[tuple[pa.Table, int]]:
             raise ClaimFileError(f"{path}: not a CSV file: {error}") from None
 
 
-def _texts(table: pa.Table, name: str) -> pa.Array:
+def _column(table: pa.Table, name: str) -> pa.Array:
     column = table.column(name).combine_chunks() if name in table.column_names else None
     if column is None:
         return pa.nulls(table.num_rows, pa.string())
@@ -214,7 +226,7 @@ def _refuse(path: Path, max_lines: int) -> None:  # raises
 def _plain(table: pa.Table, starts: I64) -> ClaimRows | None:
     """The batch as ClaimRows if every cell is plainly valid, else None."""
     n = table.num_rows
-    ids = _texts(table, "claim_id")
+    ids = _column(table, "claim_id")
     if not pa.types.is_string(ids.type) or ids.null_count:
         return None
     lengths = pc.utf8_length(ids).to_numpy(zero_copy_only=False)
@@ -247,7 +259,7 @@ def _plain_texts(
 ) -> pa.Array | None:
     """A text column whose distinct values are ASCII, trimmed and match the
     pattern (blank: null, allowed unless required)."""
-    column = _texts(table, name)
+    column = _column(table, name)
     if not pa.types.is_string(column.type):
         return None
     encoded = pc.dictionary_encode(column)
@@ -307,7 +319,7 @@ def _claim_field(
     table: pa.Table, name: str, first: I64, claim: I64
 ) -> list[str | None] | None:
     """A claim's own field (the same text on each of its rows; blank: none)."""
-    column = _texts(table, name)
+    column = _column(table, name)
     if not pa.types.is_string(column.type):
         return None
     encoded = pc.dictionary_encode(pc.fill_null(column, ""))

@@ -18,7 +18,6 @@ import pyarrow.parquet as pq
 from distributed import Client, LocalCluster, as_completed
 
 from domain.rulebook import RuleBook
-from service.pricing.columns import UNIX_EPOCH
 from service.replay.batches import NO_CENTS, ClaimRows, read_batches
 from service.replay.files import Advance
 from service.replay.report import SCHEMA
@@ -75,18 +74,17 @@ def partition(
 
 def _table(rows: ClaimRows) -> pa.Table:
     """A batch as rows of ROWS (the claim's fields on each of its rows)."""
-    claim = pa.array(np.repeat(np.arange(rows.claims), np.diff(rows.starts)))
     billed = rows.billed_cents
     return pa.Table.from_arrays(
         [
             rows.claim_id,
-            pa.array(rows.patient, pa.string()).take(claim),
-            pa.array(rows.admission, pa.string()).take(claim),
+            rows.per_row(rows.patient),
+            rows.per_row(rows.admission),
             rows.code,
-            pa.array((rows.day - UNIX_EPOCH).astype(np.int32), pa.date32()),
+            rows.dates(),
             pa.array(rows.quantity, pa.int32()),
             rows.disease,
-            amounts(billed, billed != NO_CENTS).take(claim),
+            amounts(billed, billed != NO_CENTS).take(pa.array(rows.line_claims())),
         ],
         schema=ROWS,
     )

@@ -133,8 +133,10 @@ class CsvReport:
     def write_table(self, table: pa.Table) -> None:
         """A table of SCHEMA, its cells formatted column-wise; a batch with a
         cell that needs quoting goes through the csv module."""
-        cells = pa.table([_texts(table.column(n), n) for n in REPORT_COLUMNS],
-                         names=list(REPORT_COLUMNS))  # fmt: skip
+        cells = pa.table(
+            [_texts(table.column(n), n) for n in REPORT_COLUMNS],
+            names=list(REPORT_COLUMNS),
+        )
         buffer = io.BytesIO()
         try:
             pacsv.write_csv(

@@ -13,7 +13,7 @@ from domain.rulebook import RuleBook
 from service.pricing.answers import Answering
 from service.pricing.bulk import BulkPricer, Coded
 from service.pricing.claimed import Patients
-from service.pricing.columns import I64, UNIX_EPOCH
+from service.pricing.columns import I64
 from service.replay.batches import NO_CENTS, ClaimRows
 from service.replay.report import AMOUNT, SCHEMA
 from service.replay.tally import Tally
@@ -35,19 +35,16 @@ class Repricer:
         """The batch's report rows, and what it counted; `patients` holds
         what the batches before it billed, and learns this one's."""
         coded = self._coded(rows)
-        priced, claimed = patients.priced(
-            self.pricer, coded, rows.patient, rows.admission
-        )
+        priced, claimed = patients.priced(coded, rows.patient, rows.admission)
         said = self.answering.of(priced, claimed.who)
-        sizes = np.diff(rows.starts)
-        claim = np.repeat(np.arange(rows.claims), sizes)
+        claim = rows.line_claims()
         billed = rows.billed_cents
         matched = (billed == NO_CENTS) | (billed == priced.points_cents)
         columns = [
             rows.claim_id,
             pa.array(np.arange(rows.lines) - rows.starts[claim], pa.int32()),
             rows.code,
-            pa.array((rows.day - UNIX_EPOCH).astype(np.int32), pa.date32()),
+            rows.dates(),
             pa.array(rows.quantity, pa.int32()),
             rows.disease,
             pc.if_else(pa.array(said.priced), "priced", "rejected"),
@@ -59,7 +56,7 @@ class Repricer:
             amounts(priced.points_cents[claim]),
             amounts(billed[claim], billed[claim] != NO_CENTS),
             pa.array(matched[claim]),
-            pa.array(rows.patient, pa.string()).take(pa.array(claim)),
+            rows.per_row(rows.patient),
             said.unchecked,
             pa.array(said.special),
             said.rule_table,

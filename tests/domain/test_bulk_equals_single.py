@@ -189,7 +189,7 @@ def test_patients_claims_priced_in_bulk_say_what_the_single_path_says(
             continue
         coded = pricer.coded(Lines.of(part))
         priced, claimed = patients.priced(
-            pricer, coded, [c.patient for c in part], [c.admission for c in part]
+            coded, [c.patient for c in part], [c.admission for c in part]
         )
         answers.append((priced, answering.of(priced, claimed.who)))
 
