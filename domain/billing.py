@@ -15,6 +15,7 @@ from domain.line_rules import (
     group_verdict,
     limit_verdict,
 )
+from domain.master_fields import unchecked_fields
 from domain.patients import History, PastLine, Patient
 from domain.rulebook import RuleBook
 from domain.timeline import Interval
@@ -38,7 +39,9 @@ class PricedLine:
     reason: str | None = None  # why it was rejected (API.md's reasons)
     detail: str | None = None  # the same, in words
     rule: dict[str, object] | None = None  # the rule that rejected it
-    unchecked: tuple[str, ...] = ()  # limit units this claim alone cannot settle
+    # limit units this claim alone cannot settle, and master fields whose rule
+    # kaitei does not check (物価対応料区分)
+    unchecked: tuple[str, ...] = ()
     special_condition: bool = False  # 特例条件: a person must check the exception
 
 
@@ -77,7 +80,7 @@ def price_claim(
                 verdict, unchecked = limit_verdict(line, found, billed, patient)
             if verdict.reason is None:
                 verdict, unplaced = group_verdict(line, found, billed)
-                unchecked += unplaced
+                unchecked += unplaced + unchecked_fields(found.state.attributes)
         if refusal is not None or verdict.reason is not None:
             reason, detail = refusal or (verdict.reason or "", verdict.detail)
             answers.append(

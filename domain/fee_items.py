@@ -129,6 +129,12 @@ class FeeItem(Aggregate):
         op = "reclassify"
         kubun: str
 
+    class AttributesSet(ItemChanged):
+        """Its master attribute columns changed (物価対応料, 加算 flags)."""
+
+        op = "set_attributes"
+        attributes: tuple[str, ...]
+
     class RevisionCorrected(Aggregate.Event):
         """What a revision said of this item was replaced (an erratum, a 疑義解釈
         that changes how a rule reads): its facts go, `changes` take their place."""
@@ -249,6 +255,7 @@ EVENT_FOR_OP: dict[Op, type[FeeItem.ItemChanged]] = {
         FeeItem.EligibilitySet,
         FeeItem.AddonBasesSet,
         FeeItem.Reclassified,
+        FeeItem.AttributesSet,
         FeeItem.Interpreted,
     )
 }

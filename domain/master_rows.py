@@ -4,12 +4,15 @@ rules, applied to what is recorded. Reading the file is the importer's job
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from domain.changes import Change
 from domain.errors import MasterRowError
+from domain.master_fields import merged
 from domain.revisions import RevisionDraft
 from domain.rulebook import RuleBook
 from domain.timeline import ItemState, introduction
@@ -41,6 +44,9 @@ class MasterRow:
     last_day: str  # col 88, 廃止年月日 (last valid day, inclusive)
     kubun: str  # col 117, or cols 85 + 92 + 93
     raw: str
+    # the layout's attribute columns that are not blank (domain.master_fields);
+    # None in a layout without them
+    attributes: Mapping[str, str] | None = field(default=None, compare=False)
 
     def unit(self) -> str | None:
         return (
@@ -50,8 +56,16 @@ class MasterRow:
         )
 
     def models_anything(self) -> bool:
-        """Whether the row sets a field kaitei models (name, value, unit, 区分番号)."""
-        return bool(self.name or self.value or self.unit_kind or self.kubun)
+        """Whether the row sets a field kaitei models (name, value, unit,
+        区分番号, attributes)."""
+        fields_set = self.name or self.value or self.unit_kind or self.kubun
+        return bool(fields_set or self.attributes)
+
+    def ends(self) -> date | None:
+        """The day after its 廃止年月日 (the first day not billable), if set."""
+        if not self.last_day or self.last_day == STILL_VALID:
+            return None
+        return _day(self.last_day) + timedelta(days=1)
 
     def amount(self) -> Decimal | None:
         if not self.value:
@@ -71,6 +85,7 @@ class MasterFile:
     published: date  # from the file name: record time in the world
     full: bool
     rows: tuple[MasterRow, ...]
+    layout: str = ""  # the name of the layout it was read by (令和8年度版)
 
     def announced(self) -> date | None:
         """The latest 変更年月日 of the file's rows when it is after publication:
@@ -156,13 +171,37 @@ def master_revision(
         raise MasterRowError(refused(master.name, problems))
     starts = [c.effective_from for c in changes if c.effective_from]
     kind = "全件" if master.full else "変更"
+    kept = len(not_in_file(master, book))
+    note = f"; {kept} コードはファイルになく据え置き" if kept else ""
     return RevisionDraft(
         id=master.name,
-        title=f"医科診療行為マスター {kind} {master.name} ({master.published} 公表)",
+        title=(
+            f"医科診療行為マスター {kind} {master.name} ({master.published} 公表{note})"
+        ),
         source=master.name,
         status="enacted",
         effective_from=min(starts, default=master.published),
         changes=tuple(changes),
+    )
+
+
+MASTER_CODE = re.compile(r"^1\d{8}$")  # a 診療行為コード (col 3: 1 + 8 digits)
+
+
+def not_in_file(master: MasterFile, book: RuleBook) -> tuple[str, ...]:
+    """A full file's findings: the 診療行為 codes `book` holds in force on its
+    publication date or later that the file has no row for. They are kept as
+    they are (never abolished by guess): a file of one chapter, or an excerpt,
+    is safe to import."""
+    if not master.full:
+        return ()
+    held = {r.code for r in master.rows}
+    return tuple(
+        code
+        for code, history in sorted(book.by_code.items())
+        if MASTER_CODE.match(code)
+        and code not in held
+        and (history[-1].valid_to is None or history[-1].valid_to > master.published)
     )
 
 
@@ -198,26 +237,39 @@ def _changes_of(
     if row.kind == "1":
         return []  # a retraction: recorded as a correction (`retractions`)
     if row.kind == "9":
-        if not row.last_day or row.last_day == STILL_VALID:
+        ends = row.ends()
+        if ends is None:
             raise MasterRowError(
                 f"line {row.line} ({row.code}): 廃止 without 廃止年月日"
             )
-        ends = _day(row.last_day) + timedelta(days=1)
-        if book.on(row.code, ends) is None:
-            return []  # not in force then: already abolished (a republished row)
-        return [Change("abolish", row.code, ends, evidence=row.raw)]
+        return _abolished(row, ends, book)
     if (row.kind == "0" and not master.full) or not row.models_anything():
         return []  # the same as before, or only columns kaitei does not model
     day = _row_date(row, book, master, effective_from)
     found = book.on(row.code, day)
     state = found.state if found else None
     if row.kind in ("0", "3"):
-        return _introduced(row, day, state)
-    if row.kind == "5":
-        if state is None:
-            return _revived(row, day, book)
-        return _amended(row, day, state)
-    raise MasterRowError(f"line {row.line} ({row.code}): 変更区分 {row.kind!r} unknown")
+        made = _introduced(row, day, state)
+    elif row.kind == "5":
+        made = _revived(row, day, book) if state is None else _amended(row, day, state)
+    else:
+        raise MasterRowError(
+            f"line {row.line} ({row.code}): 変更区分 {row.kind!r} unknown"
+        )
+    ends = row.ends()  # a row with a last day (a 経過措置 end in a full file)
+    if ends is not None and ends > day:
+        made += _abolished(row, ends, book, introduced=state is None)
+    return made
+
+
+def _abolished(
+    row: MasterRow, ends: date, book: RuleBook, introduced: bool = False
+) -> list[Change]:
+    """Abolished from `ends`, unless already out of force then (a republished
+    row); `introduced`: the same row brings the code in first."""
+    if not introduced and book.on(row.code, ends) is None:
+        return []
+    return [Change("abolish", row.code, ends, evidence=row.raw)]
 
 
 def _introduced(row: MasterRow, day: date, state: ItemState | None) -> list[Change]:
@@ -236,6 +288,7 @@ def _introduced(row: MasterRow, day: date, state: ItemState | None) -> list[Chan
                 unit=unit,
                 value=value,
                 kubun=row.kubun or None,
+                attributes=merged((), row.attributes) if row.attributes else None,
                 evidence=row.raw,
             )
         ]
@@ -259,6 +312,7 @@ def _revived(row: MasterRow, day: date, book: RuleBook) -> list[Change]:
         unit=row.unit() or last.unit,
         value=last.value if amount is None else amount,
         kubun=row.kubun or last.kubun,
+        attributes=merged(last.attributes, row.attributes or {}),
     )
     return [introduction(revived, day, evidence=row.raw)]
 
@@ -276,5 +330,16 @@ def _amended(row: MasterRow, day: date, state: ItemState) -> list[Change]:
     if row.kubun and row.kubun != state.kubun:
         changes.append(
             Change("reclassify", row.code, day, kubun=row.kubun, evidence=row.raw)
+        )
+    attributes = merged(state.attributes, row.attributes or {})
+    if attributes != state.attributes:
+        changes.append(
+            Change(
+                "set_attributes",
+                row.code,
+                day,
+                attributes=attributes,
+                evidence=row.raw,
+            )
         )
     return changes

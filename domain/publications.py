@@ -5,6 +5,7 @@ document (a 告示, 通知, 疑義解釈 typed in) carries none."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -55,3 +56,24 @@ def data_through(publications: list[Publication]) -> date | None:
     may not know a change that was published after it."""
     dates = [p.published for p in publications if p.published]
     return max(dates) if dates else None
+
+
+@dataclass(frozen=True)
+class ChangeCounts:
+    """What a publication did, in codes: 新設, 変更, 廃止."""
+
+    introduced: int = 0
+    changed: int = 0
+    abolished: int = 0
+
+
+def counted(changes: Iterable[tuple[str, str]]) -> ChangeCounts:
+    """(op, code) pairs as codes introduced, changed and abolished: a code
+    introduced is not also counted changed; one abolished and nothing else is
+    counted abolished (a code's rules set by a table count as changed)."""
+    ops: dict[str, set[str]] = {}
+    for op, code in changes:
+        ops.setdefault(code, set()).add(op)
+    introduced = sum(1 for o in ops.values() if "introduce" in o)
+    abolished = sum(1 for o in ops.values() if o == {"abolish"})
+    return ChangeCounts(introduced, len(ops) - introduced - abolished, abolished)

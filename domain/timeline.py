@@ -29,6 +29,8 @@ class ItemState:
     groups: tuple[Grouping, ...] = ()
     eligible_diseases: tuple[str, ...] = ()
     kubun: str | None = None
+    # a master layout's attribute columns, `key=value` (domain.master_fields)
+    attributes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {name: to_json(getattr(self, name)) for name in STATE_FIELD_ORDER}

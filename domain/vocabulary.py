@@ -17,6 +17,7 @@ Op = Literal[
     "set_eligibility",
     "set_addon_to",
     "reclassify",
+    "set_attributes",
     "interpret",
 ]
 Status = Literal["enacted", "proposed", "withdrawn"]

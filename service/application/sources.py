@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.publications import Publication, data_through, kind_of, published_on
+from domain.publications import (
+    ChangeCounts,
+    Publication,
+    counted,
+    data_through,
+    kind_of,
+    published_on,
+)
 from projections.rows import from_instant
 from service.application.kernel import Kernel
 
@@ -43,3 +50,18 @@ class Sources(Kernel):
         """Whether an answer for these dates may miss a later publication."""
         through = self.data_through()
         return through is not None and any(day > through for day in days)
+
+    def publication_counts(self) -> dict[str, ChangeCounts]:
+        """What each publication changed, in codes (新設, 変更, 廃止), by its
+        name; kept per log position (it reads every revision's changes)."""
+        position = self.current.position
+        cached = getattr(self, "_counts", None)
+        if cached is None or cached[0] != position:
+            self.look()
+            counts = {
+                r["revision_id"]: counted((c["op"], c["code"]) for c in r["changes"])
+                for r in self.view.revisions()
+            }
+            cached = (position, counts)
+            self._counts = cached
+        return cached[1]

@@ -81,8 +81,9 @@ def price(
             console.print(f"line {x.index}: {x.reason}: {x.detail}")
         if x.unchecked:
             console.print(
-                f"line {x.index}: unchecked: {', '.join(x.unchecked)} (counted in this "
-                "claim only: the patient's other claims are not known)"
+                f"line {x.index}: unchecked: {', '.join(x.unchecked)} (a limit "
+                "counted in this claim only, or a rule kaitei does not check yet: "
+                "a person checks it)"
             )
         if x.special_condition:
             console.print(

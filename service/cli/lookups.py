@@ -87,18 +87,21 @@ def sources(as_json: AsJson = False) -> None:
     """Every publication the store holds, and the date its data runs to."""
     with opened() as schedule:
         held, through = schedule.sources(), schedule.data_through()
+        counts = schedule.publication_counts()
     if as_json:
         out = SourcesOut(
             data_through=through,
             count=len(held),
-            sources=[SourceOut.of(p) for p in held],
+            sources=[SourceOut.of(p, counts.get(p.name)) for p in held],
         )
         print(out.model_dump_json(indent=2))
         return
     table = Table(title=f"{len(held)} publications, data through {through or '—'}")
     for column in ("kind", "name", "published", "effective", "recorded", "by"):
         table.add_column(column)
+    table.add_column("新設・変更・廃止", justify="right")
     for p in held:
+        c = counts.get(p.name)
         table.add_row(
             p.kind,
             p.name,
@@ -106,6 +109,7 @@ def sources(as_json: AsJson = False) -> None:
             str(p.effective_from),
             p.recorded_at.isoformat()[:19],
             p.recorded_by,
+            f"{c.introduced}・{c.changed}・{c.abolished}" if c else "",
         )
     console.print(table)
 

@@ -47,7 +47,21 @@ EffectiveFromOption = Annotated[
 ]
 
 
-def import_files(files: FilesArg, effective_from: EffectiveFromOption = None) -> None:
+ListKeptOption = Annotated[
+    bool,
+    typer.Option(
+        "--list-kept",
+        help="Print every code a full master file lacks and kaitei kept "
+        "(by default the first 20 and the count).",
+    ),
+]
+
+
+def import_files(
+    files: FilesArg,
+    effective_from: EffectiveFromOption = None,
+    list_kept: ListKeptOption = False,
+) -> None:
     """Record revision documents or master files; files already recorded are skipped."""
     files = in_publication_order(files)
     with (
@@ -58,7 +72,7 @@ def import_files(files: FilesArg, effective_from: EffectiveFromOption = None) ->
         for path in files:
             progress.update(task, description=path.name)
             if is_master_file(path):
-                import_master_file(schedule, path, effective_from)
+                import_master_file(schedule, path, effective_from, list_kept)
             elif is_table_file(path.name) and not_imported(path.name):
                 console.print(f"{path}: skipped: {not_imported(path.name)}")
             elif is_table_file(path.name):
@@ -85,8 +99,11 @@ def _publication(path: Path) -> tuple[date, bool]:
     return read_master_name(path.name), not path.name.startswith("s_ALL")
 
 
+SHOWN_KEPT = 20
+
+
 def import_master_file(
-    schedule: FeeSchedule, path: Path, effective_from: str | None
+    schedule: FeeSchedule, path: Path, effective_from: str | None, list_kept: bool
 ) -> None:
     with refusals(str(path)):
         master = read_master(path.name, path.read_bytes())
@@ -97,13 +114,23 @@ def import_master_file(
             if effective_from
             else None
         )
-        recorded = import_master(schedule, master, day, os_user())
-    if not recorded.created:
-        console.print(f"{path}: already imported, nothing new")
-    else:
+        done = import_master(schedule, master, day, os_user())
+    if not done.created:
+        console.print(f"{path}: already imported as {done.recorded.id}, nothing new")
+        return
+    recorded, counts = done.recorded, done.counts
+    console.print(
+        f"{path}: {master.name} recorded, {len(recorded.events) - 1} item events "
+        f"from {len(master.rows)} rows (position {recorded.position}): "
+        f"{counts.introduced} 新設, {counts.changed} 変更, {counts.abolished} 廃止"
+    )
+    if done.kept:
+        shown = done.kept if list_kept else done.kept[:SHOWN_KEPT]
+        more = len(done.kept) - len(shown)
         console.print(
-            f"{path}: {master.name} recorded, {len(recorded.events) - 1} item events "
-            f"from {len(master.rows)} rows (position {recorded.position})"
+            f"{path}: {len(done.kept)} codes held are not in this full file; "
+            f"kept as they were, not abolished: {', '.join(shown)}"
+            + (f" … and {more} more (--list-kept prints all)" if more else "")
         )
 
 

@@ -13,6 +13,7 @@ from pydantic import (
     field_validator,
 )
 
+from domain.master_fields import as_map
 from domain.timeline import Interval, refuse_backwards
 from service.contract.fields import DateIn, KnownAt, Value
 
@@ -111,6 +112,13 @@ class ItemOut(BaseModel):
     groups: list[GroupOut] = []
     eligible_diseases: list[str]
     kubun: str | None = None
+    attributes: dict[str, str] = Field(
+        {},
+        description="The master's attribute columns that are set (令和8年度版 "
+        "cols 132–137): price_adjustment_kind (物価対応料区分), "
+        "price_adjustment_group (物価対応料グループ区分), organ_transplant_addon, "
+        "robotic_surgery_addon, remote_prescription_addon, surgical_care_addon",
+    )
     revision: str
     source: str
 
@@ -125,6 +133,7 @@ def item_json(interval: Interval) -> dict[str, object]:
     return {
         "code": state.code,
         **state.to_dict(),
+        "attributes": as_map(state.attributes),
         "valid_from": interval.valid_from.isoformat(),
         "valid_to": interval.valid_to.isoformat() if interval.valid_to else None,
         "revision": interval.revision,
@@ -138,10 +147,22 @@ BEYOND = (
 )
 
 
+class Partner(BaseModel):
+    code: str
+    name: str
+
+
 class ItemAnswer(ItemOut):
     """`GET /items/{code}`: the item, and whether its date is past the data."""
 
     beyond_data_through: bool = Field(False, description=BEYOND)
+    goes_with: list[Partner] = Field(
+        [],
+        description="物価対応料: the items in force that day of the same "
+        "物価対応料グループ区分 on the other side (a 物価対応料's 診療行為, or a "
+        "診療行為's 物価対応料)",
+        exclude_if=lambda x: not x,
+    )
 
 
 class ScheduleOut(BaseModel):

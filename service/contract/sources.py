@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field, field_serializer
 
-from domain.publications import Kind, Publication
+from domain.publications import ChangeCounts, Kind, Publication
 
 
 class SourceOut(BaseModel):
@@ -25,14 +25,28 @@ class SourceOut(BaseModel):
     status: str
     recorded_at: datetime
     recorded_by: str
+    full: bool = Field(
+        False, description="A full master file (s_ALL…): the state on its date"
+    )
+    introduced: int = Field(0, description="Codes it introduced (新設)")
+    changed: int = Field(0, description="Codes whose value, name or rules it changed")
+    abolished: int = Field(0, description="Codes it abolished (廃止)")
 
     @field_serializer("recorded_at")
     def _instant(self, moment: datetime) -> str:
         return moment.isoformat()  # +00:00, as every other recorded_at
 
     @classmethod
-    def of(cls, publication: Publication) -> SourceOut:
-        return cls.model_validate(publication, from_attributes=True)
+    def of(
+        cls, publication: Publication, counts: ChangeCounts | None = None
+    ) -> SourceOut:
+        out = cls.model_validate(publication, from_attributes=True)
+        out.full = publication.kind == "master_full"
+        if counts is not None:
+            out.introduced = counts.introduced
+            out.changed = counts.changed
+            out.abolished = counts.abolished
+        return out
 
 
 class SourcesOut(BaseModel):

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -14,10 +16,29 @@ from domain.master_rows import (
     MovedAbolition,
     master_revision,
     moved_abolitions,
+    not_in_file,
     refused,
 )
+from domain.publications import ChangeCounts, counted
 from service.application import FeeSchedule, Recorded
 from service.importers.mhlw import is_master_file, read_master_name
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class MasterImported:
+    """What importing a master file did: the revision recorded (or not, when
+    imported before), its changes in codes, and a full file's codes that the
+    history holds and the file lacks (kept as they were)."""
+
+    recorded: Recorded
+    counts: ChangeCounts
+    kept: tuple[str, ...] = ()
+
+    @property
+    def created(self) -> bool:
+        return self.recorded.created
 
 
 def import_master(
@@ -25,17 +46,24 @@ def import_master(
     master: MasterFile,
     effective_from: date | None,
     recorded_by: str,
-) -> Recorded:
+    progress: Progress | None = None,
+) -> MasterImported:
     """Record a master file as one revision (a file that changes nothing too);
-    `created` is False when it was imported before."""
+    `created` is False when it was imported before. A full file is compared
+    with the history it lands on: only what differs is recorded."""
+    told = progress or (lambda _fraction, _text: None)
+    told(0.1, "記録済みの履歴を読んでいます")
     schedule.catch_up()
     imported = {
         r["revision_id"]: r
         for r in schedule.view.revisions()
         if is_master_file(Path(r["revision_id"]))
     }
-    if master.name in imported:
-        return Recorded(master.name, created=False, position=schedule.position())
+    # s_ALL20261001.zip and the s_ALL20261001.csv inside it are one publication
+    same = [n for n in imported if Path(n).stem == Path(master.name).stem]
+    if same:
+        again = Recorded(same[0], created=False, position=schedule.position())
+        return MasterImported(again, ChangeCounts())
     later = sorted(
         (name for name in imported if read_master_name(name) > master.published),
         key=read_master_name,
@@ -47,11 +75,13 @@ def import_master(
             "publication order"
         )
     book = schedule.rules(None)
+    told(0.3, f"{len(master.rows):,} 行を履歴と照合しています")
     moved = moved_abolitions(master, book)
     if moved:
         _withdraw_abolitions(schedule, master, moved, recorded_by)
         book = schedule.rules(None)
     draft = master_revision(master, book, effective_from)
+    told(0.7, f"{len(draft.changes):,} 件の変更を記録しています")
     for revision_id, codes, remaining in retractions(master, list(imported.values())):
         schedule.correct(
             revision_id,
@@ -62,7 +92,10 @@ def import_master(
         )
     # A file that changes nothing kaitei models is recorded too: importing it
     # again is a no-op, and the store lists every publication it has read.
-    return schedule.record_revision(draft, recorded_by)
+    recorded = schedule.record_revision(draft, recorded_by)
+    told(1.0, "記録しました")
+    counts = counted((c.op, c.code) for c in draft.changes)
+    return MasterImported(recorded, counts, not_in_file(master, book))
 
 
 def _withdraw_abolitions(

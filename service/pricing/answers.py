@@ -12,6 +12,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from domain.line_rules import ACROSS_CLAIMS, NO_WARD
+from domain.master_fields import unchecked_fields
 from domain.timeline import Interval
 from service.pricing.bulk import REASONS, BulkPricer, Priced
 from service.pricing.columns import I64
@@ -94,4 +95,5 @@ def _units(item: Interval, who: int, noward: bool) -> str | None:
             units.append(rule.unit or ACROSS_CLAIMS[rule.per])
     if noward:
         units.append(NO_WARD)
+    units += unchecked_fields(item.state.attributes)
     return " ".join(units) or None

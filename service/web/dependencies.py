@@ -4,6 +4,7 @@ writer's name."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -38,10 +39,18 @@ async def recorded_by(request: Request) -> str:
             "writes need Authorization: Bearer <token>",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    name = token_owner(tokens, token)
+    if name is None:
+        raise HTTPException(403, "this token may not write")
+    return name
+
+
+def token_owner(tokens: Mapping[str, str], token: str) -> str | None:
+    """The name of the writer whose token this is, or None."""
     for name, known in tokens.items():
         if hmac.compare_digest(known.encode(), token.strip().encode()):
             return name
-    raise HTTPException(403, "this token may not write")
+    return None
 
 
 ScheduleDep = Annotated[FeeSchedule, Depends(get_schedule)]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domain.errors import TableRowError
 from domain.wareki import parse_date
@@ -35,6 +36,20 @@ class ImportOut(BaseModel):
     position: int
 
 
+class MasterImportOut(ImportOut):
+    full: bool = Field(description="A full file (s_ALL…), compared with the history")
+    layout: str = Field(description="The layout the file was read by (令和8年度版)")
+    introduced: int = Field(0, description="Codes introduced (新設)")
+    changed: int = Field(0, description="Codes whose value, name or fields changed")
+    abolished: int = Field(0, description="Codes abolished (廃止)")
+    kept_count: int = Field(
+        0, description="A full file's codes held in force that it lacks: kept"
+    )
+    kept: list[str] = Field(
+        [], description="Those codes: never abolished by guess, left as they were"
+    )
+
+
 def _refused(
     field: Sequence[str | int], message: str, status: int = 422
 ) -> HTTPException:
@@ -55,18 +70,19 @@ def _refused(
 )
 async def import_mhlw(
     request: Request,
-    filename: Annotated[
-        str,
-        Query(
-            max_length=64,
-            pattern=FILE_NAME.pattern,
-            description="As MHLW names it: s_20220304.csv, s_ALL20220218.zip",
-        ),
-    ],
     schedule: ScheduleDep,
     settings: SettingsDep,
     writer: WriterDep,
     response: Response,
+    filename: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            pattern=FILE_NAME.pattern,
+            description="As MHLW names it: s_20220304.csv, s_ALL20220218.zip "
+            "(a file upload names itself)",
+        ),
+    ] = None,
     effective_from: Annotated[
         str | None,
         Query(
@@ -74,33 +90,66 @@ async def import_mhlw(
             description="Date for rows without 変更年月日, or `published`.",
         ),
     ] = None,
-) -> ImportOut:
-    """The file as sent (CP932 CSV, or the zip MHLW ships): one revision per file."""
-    limit = settings.max_import_bytes
-    content = await _body(request, limit)
+) -> MasterImportOut:
+    """The file as sent (the zip MHLW ships, or its CSV in CP932 or UTF-8), or
+    as a file upload (multipart, field `file`): one revision per file."""
+    name, content = await _sent(request, filename, settings.max_import_bytes)
     try:
-        master = read_master(filename, content)
+        master = read_master(name, content)
     except MasterFileError as error:
         where = ["query", "filename"] if error.field == "filename" else ["body"]
         raise _refused(where, str(error)) from None
     day = _effective(effective_from, master.published)
-    recorded = await run_in_threadpool(import_master, schedule, master, day, writer)
-    if not recorded.created:
+    done = await run_in_threadpool(import_master, schedule, master, day, writer)
+    recorded, counts = done.recorded, done.counts
+    if not done.created:
         response.status_code = 200
-        return ImportOut(
-            id=master.name,
-            created=False,
-            rows=len(master.rows),
-            changes=0,
-            position=schedule.position(),
-        )
-    return ImportOut(
-        id=master.name,
-        created=True,
+    return MasterImportOut(
+        id=recorded.id,
+        created=done.created,
         rows=len(master.rows),
-        changes=len(recorded.events) - 1,
-        position=recorded.position,
+        changes=len(recorded.events) - 1 if done.created else 0,
+        position=recorded.position if done.created else schedule.position(),
+        full=master.full,
+        layout=master.layout,
+        introduced=counts.introduced,
+        changed=counts.changed,
+        abolished=counts.abolished,
+        kept_count=len(done.kept),
+        kept=list(done.kept),
     )
+
+
+async def _sent(
+    request: Request, filename: str | None, limit: int
+) -> tuple[str, bytes]:
+    """The file's name and bytes: the body named by `filename`, or a file
+    upload (multipart/form-data, field `file`) that names itself."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        if filename is None:
+            raise _refused(
+                ["query", "filename"],
+                "give the file's name (s_ALL20261001.zip) or send it as a file upload",
+            )
+        return filename, await _body(request, limit)
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    form = await request.form(max_files=1, max_fields=4)
+    upload = form.get("file")
+    if isinstance(upload, str) or upload is None:
+        raise _refused(["body", "file"], "send the master file in the field `file`")
+    name = filename or Path(upload.filename or "").name
+    if not FILE_NAME.match(name):
+        raise _refused(
+            ["body", "file"],
+            f"{name or '(no name)'}: not a 医科診療行為マスター file name "
+            "(s_ALLYYYYMMDD.zip|csv, s_YYYYMMDD.csv)",
+        )
+    content = await upload.read()
+    if len(content) > limit:
+        raise _too_large(limit)
+    return name, content
 
 
 @router.post(

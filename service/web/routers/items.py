@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
+from domain.master_fields import goes_with
 from domain.timeline import Interval
 from service.application import FeeSchedule
 from service.application.context import today_in_japan
@@ -38,7 +39,8 @@ async def read_item(
     wanted = (str(normalise_code(code)), as_of, query.known_at, query.scenario_ids())
     if query.known_at is not None or wanted[3]:
         found = await run_in_threadpool(schedule.item, *wanted)
-        return Response(_answer(schedule, found, as_of), media_type=JSON)
+        said = await run_in_threadpool(_answer, schedule, found, as_of, wanted[2:])
+        return Response(said, media_type=JSON)
     if schedule.behind():  # a catch-up reads the store: not on the event loop
         await run_in_threadpool(schedule.catch_up)
     answers = ANSWERS.setdefault(schedule, {})
@@ -61,10 +63,22 @@ ANSWERS: WeakKeyDictionary[FeeSchedule, dict[tuple[int, str, date], bytes]] = (
 ANSWERS_KEPT = 20_000
 
 
-def _answer(schedule: FeeSchedule, found: Interval, as_of: date) -> bytes:
+def _answer(
+    schedule: FeeSchedule,
+    found: Interval,
+    as_of: date,
+    recorded: tuple[datetime | None, tuple[str, ...]] = (None, ()),
+) -> bytes:
     beyond = schedule.beyond_data_through(as_of)
+    partners = []
+    if found.state.attributes:  # 物価対応料: the other side of its group
+        book = schedule.rules(None, *recorded)
+        partners = [
+            {"code": i.state.code, "name": i.state.name}
+            for i in goes_with(book, found.state, as_of)
+        ]
     answer = ItemAnswer.model_validate(
-        {**item_json(found), "beyond_data_through": beyond}
+        {**item_json(found), "beyond_data_through": beyond, "goes_with": partners}
     )
     return answer.model_dump_json().encode()
 

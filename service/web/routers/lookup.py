@@ -33,9 +33,9 @@ def search(query: Annotated[SearchQuery, Query()], schedule: ScheduleDep) -> Sea
 @router.get("/sources")
 def sources(schedule: ScheduleDep) -> SourcesOut:
     """Every publication the store holds, oldest record first, and `data_through`."""
-    held = schedule.sources()
+    held, counts = schedule.sources(), schedule.publication_counts()
     return SourcesOut(
         data_through=schedule.data_through(),
         count=len(held),
-        sources=[SourceOut.of(p) for p in held],
+        sources=[SourceOut.of(p, counts.get(p.name)) for p in held],
     )

@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from domain.master_fields import GROUP, as_map, described, goes_with
 from domain.rulebook import RuleBook
 from service.contract.fields import normalise_code
-from service.web.dependencies import ScheduleDep
+from service.web.dependencies import ScheduleDep, SettingsDep
 from service.web.ui.render import (
     OPS,
     PageError,
@@ -113,6 +114,12 @@ def item_page(
         )
     current = book.on(code, day)
     reason = None if current else book.why_not_in_force(code, day)
+    attributes = described(current.state.attributes) if current else []
+    partners = (
+        goes_with(schedule.rules(None, at), current.state, day)
+        if current and current.state.attributes
+        else ()
+    )
     entries = [e for e in schedule.history(code) if at is None or e.recorded_at <= at]
     recorded = {e.revision: recorded_text(e.recorded_at) for e in reversed(entries)}
     rules, more = shown(rule_rows(history))
@@ -130,6 +137,9 @@ def item_page(
         permalink=f"/ui/items/{code}?{urlencode(query)}",
         current=current,
         reason=reason,
+        attributes=attributes,
+        partners=partners,
+        group=as_map(current.state.attributes).get(GROUP) if current else None,
         chart=chart(history, day, recorded),
         rules=rules,
         more_rules=more,
@@ -159,13 +169,24 @@ def _empty(form: dict[str, str]) -> dict[str, object]:
         "ops": OPS,
         "current": None,
         "reason": None,
+        "attributes": [],
+        "partners": (),
         "more_rules": 0,
     }
 
 
 @router.get("/ui/sources", response_class=HTMLResponse)
-def sources_page(request: Request, schedule: ScheduleDep) -> HTMLResponse:
-    """Every publication the store holds, and its data_through."""
+def sources_page(
+    request: Request, schedule: ScheduleDep, settings: SettingsDep
+) -> HTMLResponse:
+    """Every publication the store holds, and its data_through; a form to
+    bring in a master file (`service.web.ui.uploads`)."""
     return page(
-        request, schedule, "sources.html", sources=schedule.sources(), kinds=KINDS
+        request,
+        schedule,
+        "sources.html",
+        sources=schedule.sources(),
+        counts=schedule.publication_counts(),
+        kinds=KINDS,
+        tokens=bool(settings.tokens),
     )

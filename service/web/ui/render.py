@@ -37,6 +37,7 @@ OPS = {
     "set_eligibility": "対象疾患",
     "set_addon_to": "加算の基本項目",
     "reclassify": "区分番号",
+    "set_attributes": "マスター属性",
     "interpret": "解釈",
 }
 

@@ -51,6 +51,7 @@ FIELDS = {
     "eligible_diseases": "対象疾患",
     "addon_to": "加算の基本項目",
     "kubun": "区分番号",
+    "attributes": "マスター属性",
 }
 SHOWN = 400  # rows of one chapter on the page; the CSV has every row
 REASONS = {

@@ -1,0 +1,114 @@
+"""A master file brought in on the sources page (`POST /ui/sources`): the file
+a clerk downloaded (s_ALL20261001.zip, a change file, CP932 or UTF-8) imported
+on top of the history, and what it did said in words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import UploadFile
+
+from domain.errors import DomainError
+from service.application.context import os_user
+from service.importers.masters import MasterImported, import_master
+from service.importers.mhlw import FILE_NAME, MasterFileError, read_master
+from service.web.dependencies import ScheduleDep, SettingsDep, token_owner
+from service.web.ui.pages import KINDS
+from service.web.ui.render import PageError, page
+
+router = APIRouter(include_in_schema=False)
+SHOWN_KEPT = 50
+
+
+@router.post("/ui/sources", response_class=HTMLResponse)
+async def upload_page(
+    request: Request, schedule: ScheduleDep, settings: SettingsDep
+) -> HTMLResponse:
+    """Import the uploaded master file; the sources page with what it did."""
+    context: dict[str, object] = {"kinds": KINDS, "tokens": bool(settings.tokens)}
+    try:
+        name, content, token = await _upload(request, settings.max_import_bytes)
+        writer = _writer(settings.tokens, token) if settings.tokens else os_user()
+        master = read_master(name, content)
+        done = await run_in_threadpool(import_master, schedule, master, None, writer)
+    except PageError as error:
+        return _page(request, schedule, context, error=str(error), status=error.status)
+    except (MasterFileError, DomainError) as error:
+        message = f"取り込めませんでした（何も記録していません）: {error}"
+        return _page(request, schedule, context, error=message, status=422)
+    return _page(request, schedule, {**context, "done": said(done, name)})
+
+
+async def _upload(request: Request, limit: int) -> tuple[str, bytes, str]:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PageError(f"ファイルが大きすぎます（上限 {limit:,} バイト）。", 413)
+    try:
+        form = await request.form(max_files=1, max_fields=4)
+    except Exception:  # not a form at all (multipart's own parse errors)
+        raise PageError("ファイルを選んで「取り込む」を押してください。") from None
+    upload, token = form.get("file"), form.get("token")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise PageError("取り込むマスターファイルを選んでください。")
+    name = Path(upload.filename).name
+    if not FILE_NAME.match(name):
+        raise PageError(
+            f"「{name}」は医科診療行為マスターのファイル名ではありません。"
+            "支払基金の名前のまま（s_ALL20261001.zip、s_20250901.csv）で選んでください。",
+            422,
+        )
+    content = await upload.read()
+    if len(content) > limit:
+        raise PageError(f"ファイルが大きすぎます（上限 {limit:,} バイト）。", 413)
+    return name, content, token if isinstance(token, str) else ""
+
+
+def _writer(tokens: Mapping[str, str], token: str) -> str:
+    if not token.strip():
+        raise PageError("記録するにはトークンを入れてください。", 401)
+    owner = token_owner(tokens, token)
+    if owner is None:
+        raise PageError("このトークンでは記録できません。", 403)
+    return owner
+
+
+def said(done: MasterImported, name: str) -> dict[str, object]:
+    """What an import did, as the page says it."""
+    counts = done.counts
+    if not done.created:
+        summary = (
+            f"{name} は {done.recorded.id} として取り込み済みです。何も変えていません。"
+        )
+    else:
+        summary = (
+            f"{name} を取り込みました: {counts.introduced:,} 新設、"
+            f"{counts.changed:,} 変更、{counts.abolished:,} 廃止。"
+        )
+    return {
+        "summary": summary,
+        "kept": len(done.kept),
+        "kept_shown": done.kept[:SHOWN_KEPT],
+    }
+
+
+def _page(
+    request: Request,
+    schedule: ScheduleDep,
+    context: dict[str, object],
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return page(
+        request,
+        schedule,
+        "sources.html",
+        context,
+        status=status,
+        error=error,
+        sources=schedule.sources(),
+        counts=schedule.publication_counts(),
+    )
