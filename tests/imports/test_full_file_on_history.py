@@ -77,22 +77,26 @@ def test_the_bukka_codes_are_new_from_june_2026(imported) -> None:
         "price_adjustment_group": "001",
     }
     partners = [p["code"] for p in found["goes_with"]]
-    assert "111000110" in partners and "112007410" not in partners
+    assert "111000110" in partners
+    assert "112007410" not in partners
     assert answer["introduced"] == len(BUKKA)
     # 再診料's variants (76) and the 初診料 variants gain their group; 111000110
     # and 112007410 had theirs from the 2026-09-01 file
-    assert answer["changed"] == 8 and answer["abolished"] == 0
+    assert answer["changed"] == 8
+    assert answer["abolished"] == 0
 
 
 def test_a_code_in_neither_file_is_kept_and_reported(imported) -> None:
     client, answer = imported
     kept = answer["kept"]
     assert answer["kept_count"] == len(kept) > 10_000
-    assert "113001910" in kept and "112007410" not in kept
+    assert "113001910" in kept
+    assert "112007410" not in kept
     assert not set(BUKKA) & set(kept)
     before = item(client, "113001910", "2026-05-31").json()
     after = item(client, "113001910", "2026-11-01").json()
-    assert after["value"] == before["value"] and after["revision"] == before["revision"]
+    assert after["value"] == before["value"]
+    assert after["revision"] == before["revision"]
 
 
 def test_importing_again_records_nothing(imported) -> None:
@@ -127,7 +131,8 @@ def test_a_june_2026_claim_is_priced_under_the_2026_values(imported) -> None:
     priced = client.post("/claims/price", json=claim).json()
     saishin, bukka = priced["lines"]
     assert (saishin["unit_value"], saishin["unchecked"]) == (76, [])
-    assert bukka["status"] == "priced" and bukka["unit_value"] == 2
+    assert bukka["status"] == "priced"
+    assert bukka["unit_value"] == 2
     assert bukka["unchecked"] == ["物価対応料区分"]
     assert priced["total_points"] == 78
     assert priced["beyond_data_through"] is False
@@ -153,7 +158,8 @@ def test_cp932_in_a_zip_records_what_the_utf8_file_records(
     book = bundled_schedule.rules(None)
     utf8 = read_master(OCTOBER.name, OCTOBER.read_bytes())
     cp932 = read_master("s_ALL20261001.zip", as_cp932_zip(OCTOBER))
-    assert utf8.rows == cp932.rows and utf8.layout == cp932.layout == "令和8年度版"
+    assert utf8.rows == cp932.rows
+    assert utf8.layout == cp932.layout == "令和8年度版"
     assert [r.attributes for r in utf8.rows] == [r.attributes for r in cp932.rows]
     said = master_revision(utf8, book, None).changes
     assert said == master_revision(cp932, book, None).changes
@@ -205,7 +211,9 @@ def test_a_file_kaitei_cannot_read_is_refused_and_nothing_written(
     refused = send(bundled_client, name, body)
     assert refused.status_code == 422
     (detail,) = refused.json()["detail"]
-    assert detail["loc"] == ["body"] and says in detail["msg"] and name in detail["msg"]
+    assert detail["loc"] == ["body"]
+    assert says in detail["msg"]
+    assert name in detail["msg"]
     assert bundled_client.get("/audit/verify").json()["events"] == before
 
 
