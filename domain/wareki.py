@@ -1,4 +1,5 @@
-"""Dates as users write them: ISO `2024-06-01` or 和暦 `R6.6.1`, `令和6年6月1日`."""
+"""Dates as users write them: ISO `2024-06-01`, Excel's `2024/06/03` and
+`2024/6/3`, `20240603`, `2024年6月3日`, or 和暦 `R6.6.1`, `令和6年6月1日`."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ WAREKI = re.compile(
 
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+# 西暦 with slashes (Excel on Japanese Windows), dots, dashes or 年月日, with or
+# without leading zeros
+SEIREKI = re.compile(
+    r"^(?P<year>\d{4})(?:[./\-]|年)(?P<month>\d{1,2})(?:[./\-]|月)(?P<day>\d{1,2})日?$"
+)
 
 
 def parse_date(text: str) -> date:
@@ -34,14 +40,20 @@ def parse_date(text: str) -> date:
             return date.fromisoformat(text)
     normal = unicodedata.normalize("NFKC", text).strip()
     match = WAREKI.match(normal)
-    if match is None:
-        try:
-            return date.fromisoformat(normal)
-        except ValueError:
-            raise ValueError(
-                f"{text!r} is not a date: use YYYY-MM-DD or 和暦 such as R6.6.1"
-            ) from None
-    return _from_era(text, match)
+    if match is not None:
+        return _from_era(text, match)
+    western = SEIREKI.match(normal)
+    try:
+        if western is not None:
+            return date(
+                int(western["year"]), int(western["month"]), int(western["day"])
+            )
+        return date.fromisoformat(normal)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date: use 2024-06-03, 2024/6/3, 20240603 or "
+            "和暦 such as R6.6.3"
+        ) from None
 
 
 def _from_era(text: str, match: re.Match[str]) -> date:

@@ -26,14 +26,16 @@ def schedule_csv(intervals: Sequence[Interval]) -> str:
 
 def _cell(value: object) -> object:
     """A cell a person reads: rules as `2/month`, `113001810/day`, `001/3`;
-    lists by spaces."""
+    lists by spaces; attributes as `price_adjustment_kind=2 …`."""
     if isinstance(value, list):
         return " ".join(_cell(x) for x in value)  # type: ignore[misc]
     if isinstance(value, dict):
         if "group" in value:  # 入院基本料: group, and 加算識別 for a 加算
             return "/".join(str(value[k]) for k in ("group", "ident") if k in value)
-        first, second = ("max", "per") if "max" in value else ("code", "scope")
-        return f"{value[first]}/{value[second]}"
+        if "max" in value or "code" in value:
+            first, second = ("max", "per") if "max" in value else ("code", "scope")
+            return f"{value[first]}/{value[second]}"
+        return " ".join(f"{k}={v}" for k, v in value.items())  # attributes
     return "" if value is None else value
 
 

@@ -31,6 +31,7 @@ from service.replay.files import (
     _claims,
     _cleaned,
     _known_columns,
+    csv_encoding,
     file_format,
     read_claims,
 )
@@ -148,15 +149,19 @@ def _parquet_tables(path: Path) -> Iterator[tuple[pa.Table, int]]:
 def _csv_tables(path: Path) -> Iterator[tuple[pa.Table, int]]:
     """CSV cells as text (as the claim-by-claim reader takes them); a file the
     CSV reader cannot split into rows is refused by that reader."""
+    encoding = csv_encoding(path)
     with path.open("rb") as raw:
-        header = raw.readline().decode("utf-8-sig", "replace").strip()
+        header = raw.readline().decode(encoding, "replace").strip()
         names = next(csv.reader([header]), [])
         _known_columns(path, names)
         raw.seek(0)
+        arrow_encoding = "cp932" if encoding == "cp932" else "utf8"  # BOM skipped
         try:
             reader = pacsv.open_csv(
                 raw,
-                read_options=pacsv.ReadOptions(block_size=1 << 22),
+                read_options=pacsv.ReadOptions(
+                    block_size=1 << 22, encoding=arrow_encoding
+                ),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
                     strings_can_be_null=False,

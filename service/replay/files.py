@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from domain.claims import Claim
 from service.contract.claims import ClaimIn
+from service.textfiles import EncodingError, file_encoding
 
 # A claim's line as a row; claim_id, code and date are required.
 ROW_COLUMNS = (
@@ -171,9 +172,19 @@ def _json_lines(path: Path, advance: Advance) -> Iterator[Record]:
             yield Record(f"{path}:{number}", data)
 
 
+def csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) or CP932, as Excel on Japanese Windows
+    saves a CSV; refused naming the line and byte when it is neither."""
+    try:
+        return file_encoding(path)
+    except EncodingError as error:
+        raise ClaimFileError(f"{path.parent / str(error)}") from None
+
+
 def _csv_rows(path: Path, advance: Advance) -> Iterator[Record]:
+    encoding = csv_encoding(path)
     with path.open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
         reader = csv.DictReader(text)
         _known_columns(path, reader.fieldnames or [])
         told = 0

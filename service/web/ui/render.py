@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from domain.master_fields import described
 from domain.wareki import parse_date
 from service.application import FeeSchedule
 from service.application.results import HistoryEntry
@@ -69,6 +70,9 @@ def change_text(entry: HistoryEntry) -> str:
         return f"{entry.effective_from} から算定不可"
     if entry.op == "reclassify" and after is not None:
         return f"区分番号 {after.kubun}"
+    if entry.op == "set_attributes" and after is not None:
+        shown = [f"{name} {value}" for name, value, _ in described(after.attributes)]
+        return "、".join(shown) or "なし"
     if after is not None and entry.fields:
         name = entry.fields[0]
         return f"{len(getattr(after, name, ()) or ())} 件" if name != "value" else ""
