@@ -6,7 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-DEFAULT_DATABASE_URL = "sqlite:///./kaitei.sqlite3"
+from platformdirs import user_data_path
+
 MiB = 2**20
 
 
@@ -14,11 +15,18 @@ class SettingsError(ValueError):
     """A configuration variable has a value kaitei cannot use; names it."""
 
 
+def default_database_url() -> str:
+    """One store wherever a command runs, in the user's data directory:
+    $XDG_DATA_HOME/kaitei (~/.local/share/kaitei) on Linux, %LOCALAPPDATA%\\kaitei
+    on Windows, ~/Library/Application Support/kaitei on macOS."""
+    return f"sqlite:///{user_data_path('kaitei', appauthor=False) / 'kaitei.sqlite3'}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """What kaitei needs to know about its environment."""
 
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = field(default_factory=default_database_url)
     load_bundled: bool = True
     tokens: Mapping[str, str] = field(default_factory=dict)  # name → token
     max_body_bytes: int = 4 * MiB
@@ -30,13 +38,25 @@ class Settings:
         """The settings the variables give (default: this process's)."""
         env = os.environ if env is None else env
         return cls(
-            database_url=env.get("KAITEI_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_url=env.get("KAITEI_DATABASE_URL") or default_database_url(),
             load_bundled=_flag(env, "KAITEI_LOAD_BUNDLED", default=True),
             tokens=parse_tokens(env.get("KAITEI_TOKENS")),
             max_body_bytes=_count(env, "KAITEI_MAX_BODY_BYTES", 4 * MiB),
             max_import_bytes=_count(env, "KAITEI_MAX_IMPORT_BYTES", 64 * MiB),
             max_claim_lines=_count(env, "KAITEI_MAX_CLAIM_LINES", 2000),
         )
+
+
+def store_name(database_url: str) -> str:
+    """The store as a user reads it: the SQLite file's path, or the
+    PostgreSQL URL without its password."""
+    if database_url.startswith("sqlite:///"):
+        return database_url.removeprefix("sqlite:///")
+    head, at, tail = database_url.rpartition("@")
+    if not at:
+        return database_url
+    scheme, _, user = head.partition("://")
+    return f"{scheme}://{user.split(':', 1)[0]}@{tail}"
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -27,6 +28,8 @@ def eventsourcing_env(database_url: str) -> dict[str, str]:
             raise SettingsError(
                 f"KAITEI_DATABASE_URL={database_url!r}: use sqlite:///path/to/file"
             )
+        if path != ":memory:":  # the user's data directory may not exist yet
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": path,

@@ -24,10 +24,15 @@ RUNNING = re.compile(r"Uvicorn running on (http://\S+)")
 
 @contextmanager
 def kaitei_serve(
-    database_url: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    database_url: str | None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> Iterator[str]:
     """A running `kaitei serve` on the store; yields its base URL once healthy."""
-    environment = {**os.environ, "KAITEI_DATABASE_URL": database_url, **(env or {})}
+    environment = {**os.environ, **(env or {})}
+    environment.pop("KAITEI_DATABASE_URL", None)
+    if database_url is not None:  # else the default store
+        environment["KAITEI_DATABASE_URL"] = database_url
     server = subprocess.Popen(
         [sys.executable, "-m", "service", "serve", "--port", "0"],
         env=environment,

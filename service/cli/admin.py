@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 import uvicorn
 
 from service.cli.common import console, fail, opened, refusals
-from service.settings import Settings
+from service.settings import Settings, store_name
 
 
 def serve(
@@ -28,7 +29,8 @@ def serve(
 ) -> None:
     """Run the HTTP service (loads the bundled revisions into an empty store)."""
     with refusals():
-        Settings.from_env()  # a wrong variable is one line here, not a traceback
+        settings = Settings.from_env()  # a wrong variable: one line, no traceback
+    print(f"kaitei: the store is {store_name(settings.database_url)}", file=sys.stderr)
     # The web app opens the store itself, from the same settings; with several
     # workers the first to start loads the bundle, under the store's lock.
     uvicorn.run(
@@ -43,7 +45,7 @@ def serve(
 
 def verify() -> None:
     """Recompute the hash chain over every stored event (exit 1 if one is altered)."""
-    with opened() as schedule:
+    with opened(reads=False) as schedule:
         result = schedule.verify()
     bad = result.first_bad
     if bad is None:
@@ -59,6 +61,6 @@ def verify() -> None:
 
 def rebuild() -> None:
     """Drop the read model and rebuild it from the events."""
-    with opened() as schedule:
+    with opened(reads=False) as schedule:
         count = schedule.rebuild()
     console.print(f"rebuilt from {count} events")

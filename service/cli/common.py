@@ -21,10 +21,11 @@ from service.application import FeeSchedule
 from service.contract.claims import ClaimTooLongError
 from service.contract.fields import normalise_code
 from service.contract.items import ItemOut, split_ids
+from service.importers.bundle import load_bundle_into, needs_bundle
 from service.importers.documents import DocumentError
 from service.importers.mhlw import MasterFileError
 from service.replay.files import ClaimFileError
-from service.settings import Settings, SettingsError
+from service.settings import Settings, SettingsError, store_name
 from service.store import eventsourcing_env
 
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
@@ -64,17 +65,42 @@ def refusals(where: str = "") -> Iterator[None]:
 
 
 @contextmanager
-def opened() -> Iterator[FeeSchedule]:
+def opened(reads: bool = True) -> Iterator[FeeSchedule]:
     """The application on the configured store, closed afterwards; refusals inside
-    become one line on stderr."""
+    become one line on stderr. A command that `reads` the schedule never answers
+    from an empty store: it loads the bundle first, as `serve` does (progress on
+    stderr), or, with KAITEI_LOAD_BUNDLED=0, exits 2 naming the store."""
     with refusals():
         settings = Settings.from_env()
         schedule = FeeSchedule(eventsourcing_env(settings.database_url))
     try:
         with refusals():
+            if reads:
+                _filled(schedule, settings)
             yield schedule
     finally:
         schedule.close()
+
+
+def _filled(schedule: FeeSchedule, settings: Settings) -> None:
+    if not needs_bundle(schedule):
+        return
+    where = store_name(settings.database_url)
+    if settings.load_bundled:
+        print(f"kaitei: the store is {where}", file=sys.stderr)
+        load_bundle_into(settings.database_url, schedule, _to_stderr)
+        schedule.catch_up()
+    elif not schedule.view.publications():
+        print(
+            f"kaitei: the store at {where} is empty: import files into it, or let "
+            "kaitei load its bundled schedule (unset KAITEI_LOAD_BUNDLED)",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def normalise(code: str) -> str:

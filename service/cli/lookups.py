@@ -26,6 +26,7 @@ from service.contract.audit import field_json, history_json
 from service.contract.items import ItemAnswer, ItemOut, SearchOut, item_json
 from service.contract.sources import SourceOut, SourcesOut
 from service.contract.tables import diff_csv, schedule_csv
+from service.settings import Settings, store_name
 
 AsOf = Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD or 和暦")]
 KnownAt = Annotated[str | None, typer.Option("--known-at")]
@@ -96,7 +97,11 @@ def sources(as_json: AsJson = False) -> None:
         )
         print(out.model_dump_json(indent=2))
         return
-    table = Table(title=f"{len(held)} publications, data through {through or '—'}")
+    store = store_name(Settings.from_env().database_url)
+    table = Table(
+        title=f"{len(held)} publications, data through {through or '—'} "
+        f"(store: {store})"
+    )
     for column in ("kind", "name", "published", "effective", "recorded", "by"):
         table.add_column(column)
     table.add_column("新設・変更・廃止", justify="right")

@@ -65,7 +65,7 @@ def import_files(
     """Record revision documents or master files; files already recorded are skipped."""
     files = in_publication_order(files)
     with (
-        opened() as schedule,
+        opened(reads=False) as schedule,
         Progress(console=Console(stderr=True), transient=True) as progress,
     ):
         task = progress.add_task("importing", total=len(files))

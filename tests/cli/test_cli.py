@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import yaml
 
 from tests.builders import BASELINE, R6
+from tests.bundled import sqlite_template
+from tests.servers import kaitei_serve
 
 
 def kaitei(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -302,3 +306,73 @@ def test_price_prints_the_rule_and_the_unchecked_units(
     assert "line 0: excluded" in shown
     assert "03-2背反テーブル2" in shown
     assert "line 2: unchecked: ３月" in shown
+
+
+def test_one_store_from_any_directory(tmp_path: Path) -> None:
+    """No KAITEI_DATABASE_URL: `serve` started in one folder and the CLI run in
+    another use the one store in the user's data directory."""
+    data = tmp_path / "data"
+    store = data / "kaitei" / "kaitei.sqlite3"
+    store.parent.mkdir(parents=True)
+    shutil.copyfile(sqlite_template(), store)
+    env = {k: v for k, v in os.environ.items() if k != "KAITEI_DATABASE_URL"}
+    env["XDG_DATA_HOME"] = str(data)
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    with kaitei_serve(None, env={"XDG_DATA_HOME": str(data)}, cwd=first) as base:
+        assert httpx.get(f"{base}/items/111000110?as_of=2024-06-03").json()["value"]
+    found = subprocess.run(
+        [sys.executable, "-m", "service", "search", "初診料", "--as-of", "2024/6/3"],
+        env=env,
+        cwd=second,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert found.returncode == 0, found.stderr
+    assert "111000110" in found.stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "service", "sources"],
+        env=env,
+        cwd=second,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert f"store: {store}" in listed.stdout.replace("\n", "")
+    assert not list(second.iterdir())  # no ./kaitei.sqlite3 made here
+
+
+def test_an_empty_store_is_refused_when_the_bundle_may_not_load(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "empty.sqlite3"
+    env = {**os.environ, "KAITEI_DATABASE_URL": f"sqlite:///{store}"}
+    env["KAITEI_LOAD_BUNDLED"] = "0"
+    for command in (["search", "初診料"], ["replay", str(tmp_path / "c.csv")]):
+        (tmp_path / "c.csv").write_text(
+            "claim_id,code,date\r\n1,111000110,2024/6/3\r\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "service", *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert f"the store at {store} is empty" in done.stderr
+        assert done.stdout == ""
+
+
+def test_a_read_on_an_empty_store_loads_the_bundle_first(tmp_path: Path) -> None:
+    store = tmp_path / "new.sqlite3"
+    done = kaitei(f"sqlite:///{store}", "item", "111000110", "--as-of", "2024/6/3")
+    assert done.returncode == 0, done.stderr
+    assert f"the store is {store}" in done.stderr
+    assert "loading the bundled schedule into the store" in done.stderr
+    assert "291" in done.stdout
