@@ -149,6 +149,18 @@ def replay(
             tally = replay_on_this_machine(
                 claims_file, book, report, limit, workers, told
             )
+    if report is None:
+        for d in tally.differing:
+            why = f"line {d.line}: {d.reason}" if d.reason else "priced differently"
+            console.print(
+                f"{d.claim_id}: billed {number(d.billed_points)}, kaitei "
+                f"{number(d.total_points)} 点 ({why})"
+            )
+        more = tally.claims - tally.matched - len(tally.differing)
+        if more > 0:
+            console.print(
+                f"… and {more} more claims differ (--report lists every line)"
+            )
     console.print(
         f"{tally.claims} claims: {tally.matched} matched, "
         f"{tally.claims - tally.matched} mismatched; {tally.lines} lines, "

@@ -69,7 +69,7 @@ def report_rows(priced: PricedClaim, matched: bool, patient: str | None) -> list
             x.reason,
             priced.total_points,
             priced.billed_points,
-            matched,
+            None if priced.billed_points is None else matched,  # nothing billed
             patient,
             " ".join(x.unchecked) or None,
             x.special_condition,

@@ -4,6 +4,8 @@ the same rows `report_rows` writes for claims priced one at a time."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -11,12 +13,12 @@ import pyarrow.compute as pc
 
 from domain.rulebook import RuleBook
 from service.pricing.answers import Answering
-from service.pricing.bulk import BulkPricer, Coded
+from service.pricing.bulk import BulkPricer, Coded, Priced
 from service.pricing.claimed import Patients
 from service.pricing.columns import I64
 from service.replay.batches import NO_CENTS, ClaimRows
 from service.replay.report import AMOUNT, SCHEMA
-from service.replay.tally import Tally
+from service.replay.tally import SHOWN, Differing, Tally
 
 
 class Repricer:
@@ -55,7 +57,7 @@ class Repricer:
             said.reason,
             amounts(priced.points_cents[claim]),
             amounts(billed[claim], billed[claim] != NO_CENTS),
-            pa.array(matched[claim]),
+            pa.array(matched[claim], mask=billed[claim] == NO_CENTS),
             rows.per_row(rows.patient),
             said.unchecked,
             pa.array(said.special),
@@ -67,6 +69,7 @@ class Repricer:
             int(matched.sum()),
             rows.lines,
             int((~said.priced).sum()),
+            differing(rows, np.flatnonzero(~matched)[:SHOWN], priced, said.reason),
         )
         return pa.Table.from_arrays(columns, schema=SCHEMA), tally
 
@@ -85,6 +88,28 @@ class Repricer:
             disease.dictionary.to_pylist(),
             rows.starts,
         )
+
+
+def differing(
+    rows: ClaimRows, claims: I64, priced: Priced, reasons: pa.Array
+) -> list[Differing]:
+    """The claims at `claims` (indices in the batch), each with its first
+    rejected line's reason."""
+    out = []
+    for k in claims.tolist():
+        start, end = int(rows.starts[k]), int(rows.starts[k + 1])
+        said = reasons.slice(start, end - start).to_pylist()
+        first = next((i for i, r in enumerate(said) if r is not None), None)
+        out.append(
+            Differing(
+                str(rows.claim_id[start].as_py()),
+                Decimal(int(rows.billed_cents[k])) / 100,
+                Decimal(int(priced.points_cents[k])) / 100,
+                None if first is None else said[first],
+                first,
+            )
+        )
+    return out
 
 
 def amounts(cents: I64, valid: npt.NDArray[np.bool_] | None = None) -> pa.Array:

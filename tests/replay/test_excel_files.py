@@ -76,3 +76,30 @@ def test_slash_dates_in_the_api_and_the_cli(
     printed = kaitei(bundled_url, "item", "111000110", "--as-of", "2024/6/3")
     assert printed.returncode == 0, printed.stderr
     assert "291" in printed.stdout
+
+
+def test_without_a_report_the_claims_that_differ_are_named(
+    bundled_url: str, tmp_path: Path
+) -> None:
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        "claim_id,code,date,disease,billed_points\r\n"
+        "ok,111000110,2024/06/03,,291\r\n"
+        "off,111000110,2024/06/03,,300\r\n"
+        "off,111000110,2024/06/03,,300\r\n"  # 初診料 twice: 算定回数 rejects it
+        "none,112007410,2024/06/03,,\r\n",
+        encoding="utf-8",
+    )
+    done = kaitei(bundled_url, "replay", str(claims))
+    assert done.returncode == 0, done.stderr
+    assert "off: billed 300, kaitei 291 点 (line 1: limit_exceeded)" in done.stdout
+    assert "ok:" not in done.stdout
+    assert "3 claims: 2 matched, 1 mismatched" in done.stdout
+    report = tmp_path / "report.csv"
+    assert (
+        kaitei(bundled_url, "replay", str(claims), "--report", str(report)).returncode
+        == 0
+    )
+    rows = list(csv.DictReader(report.read_text(encoding="utf-8-sig").splitlines()))
+    matched = {r["claim_id"]: r["claim_matched"] for r in rows}
+    assert matched == {"ok": "yes", "off": "no", "none": ""}
