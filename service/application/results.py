@@ -100,6 +100,15 @@ class HistoryEntry:
     def status(self) -> str:
         return "current" if self.retracted_at is None else "retracted"
 
+    @property
+    def sets_value(self) -> bool:
+        """Whether it changed what a clerk bills: the value, the name, or whether
+        the item is in force (rules and attributes are listed apart)."""
+        return self.op in VALUE_OPS
+
+
+VALUE_OPS = frozenset({"introduce", "revise", "rename", "abolish"})
+
 
 @dataclass(frozen=True)
 class FieldChange:

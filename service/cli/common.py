@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import typer
 from pydantic import ValidationError
@@ -103,6 +103,11 @@ def _to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def last_day(end: date | None) -> str:
+    """The last day in force (valid_to is the first day it is not)."""
+    return "" if end is None else (end - timedelta(days=1)).isoformat()
+
+
 def normalise(code: str) -> str:
     return str(normalise_code(code.strip()))
 
@@ -155,7 +160,7 @@ def items_table(intervals: list[Interval], title: str, kubun: bool = False) -> T
             out["name"],
             json.dumps(out["value"]),
             out["unit"],
-            f"{i.valid_from} – {i.valid_to or ''}",
+            f"{i.valid_from} 〜 {last_day(i.valid_to)}",
             out["revision"],
             out["source"],
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from pydantic import (
@@ -105,7 +105,10 @@ class ItemOut(BaseModel):
     unit: str
     value: Value
     valid_from: date
-    valid_to: date | None
+    valid_to: date | None = Field(description="The first day not in force (exclusive)")
+    last_day: date | None = Field(
+        None, description="The last day in force (inclusive): valid_to − 1 day"
+    )
     addon_to: list[str]
     limits: list[LimitOut]
     exclusions: list[ExclusionOut]
@@ -136,6 +139,9 @@ def item_json(interval: Interval) -> dict[str, object]:
         "attributes": as_map(state.attributes),
         "valid_from": interval.valid_from.isoformat(),
         "valid_to": interval.valid_to.isoformat() if interval.valid_to else None,
+        "last_day": (interval.valid_to - timedelta(days=1)).isoformat()
+        if interval.valid_to
+        else None,
         "revision": interval.revision,
         "source": interval.source,
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Path, Query, Response
@@ -85,10 +85,20 @@ def _answer(
 
 @router.get("/{code}/history")
 def read_history(
-    code: Annotated[str, Path(max_length=40)], schedule: ScheduleDep
+    code: Annotated[str, Path(max_length=40)],
+    schedule: ScheduleDep,
+    only: Annotated[
+        Literal["value"] | None,
+        Query(
+            description="`value`: only the changes to its value, name or whether "
+            "it is in force (not its rules or attributes)"
+        ),
+    ] = None,
 ) -> dict[str, object]:
     """Every change recorded to the item, oldest effective first, with the value
     before and after, its revision, source, record time and who recorded it."""
     normalised = str(normalise_code(code))
-    history = [history_json(e) for e in schedule.history(normalised)]
-    return {"code": normalised, "history": history}
+    entries = schedule.history(normalised)
+    if only == "value":
+        entries = [e for e in entries if e.sets_value]
+    return {"code": normalised, "history": [history_json(e) for e in entries]}

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from domain.master_fields import GROUP, as_map, described, goes_with
@@ -74,8 +75,10 @@ def item_page(
     schedule: ScheduleDep,
     as_of: str | None = None,
     known_at: str | None = None,
+    shown_history: Annotated[str | None, Query(alias="history")] = None,
 ) -> HTMLResponse:
-    """The item on a date as known at a moment: value, timeline, rules, history."""
+    """The item on a date as known at a moment: value, timeline, rules, history
+    (the changes to its value, name or being in force; `history=all` every one)."""
     code = str(normalise_code(code))[:40]
     form = {
         "code": code,
@@ -121,6 +124,8 @@ def item_page(
         else ()
     )
     entries = [e for e in schedule.history(code) if at is None or e.recorded_at <= at]
+    every = shown_history == "all"
+    shown_entries = entries if every else [e for e in entries if e.sets_value]
     recorded = {e.revision: recorded_text(e.recorded_at) for e in reversed(entries)}
     rules, more = shown(rule_rows(history))
     others = sorted({r.other for r in rules} - {""})
@@ -144,7 +149,10 @@ def item_page(
         rules=rules,
         more_rules=more,
         names=_names(schedule.rules(others, at), others, day),
-        history=entries,
+        history=shown_entries,
+        history_all=every,
+        history_hidden=len(entries) - len(shown_entries),
+        history_link=f"/ui/items/{code}?{urlencode({**query, 'history': 'all'})}",
         ops=OPS,
     )
 

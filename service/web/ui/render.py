@@ -89,6 +89,13 @@ ENV.filters["amount"] = amount
 ENV.filters["unit"] = lambda unit: UNITS.get(unit or "", unit or "")
 ENV.filters["change_text"] = change_text
 ENV.filters["jst"] = lambda at: recorded_text(at)
+ENV.filters["last_day"] = lambda end: last_day(end)
+
+
+def last_day(end: date | None) -> str:
+    """The last day in force of an interval ending (exclusively) on `end`, as a
+    clerk reads it: 288 点 〜2024-05-31, not until 2024-06-01."""
+    return "" if end is None else (end - timedelta(days=1)).isoformat()
 
 
 def page(

@@ -1,0 +1,33 @@
+"""What a clerk reads of an item on the bundled store: the last day in force
+(inclusive), and a history of the changes that matter."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_the_last_day_in_force_is_given_beside_valid_to(
+    bundled_client: TestClient,
+) -> None:
+    found = bundled_client.get("/items/111000110", params={"as_of": "2024-05-31"})
+    assert found.json()["value"] == 288
+    assert found.json()["valid_to"] == "2024-06-01"
+    assert found.json()["last_day"] == "2024-05-31"
+    current = bundled_client.get("/items/111000110", params={"as_of": "2024-06-01"})
+    assert current.json()["last_day"] is None
+
+
+def test_shoshins_history_of_its_value_is_two_entries(
+    bundled_client: TestClient,
+) -> None:
+    every = bundled_client.get("/items/111000110/history").json()["history"]
+    value = bundled_client.get(
+        "/items/111000110/history", params={"only": "value"}
+    ).json()["history"]
+    assert len(every) > 10
+    assert [(e["op"], e["effective_from"], e["revision"]) for e in value] == [
+        ("introduce", "2020-04-01", "s_ALL20220218.zip"),
+        ("revise", "2024-06-01", "s_20240306.csv"),
+    ]
+    refused = bundled_client.get("/items/111000110/history", params={"only": "x"})
+    assert refused.status_code == 422
