@@ -26,6 +26,7 @@ from service.contract.audit import field_json, history_json
 from service.contract.items import ItemAnswer, ItemOut, SearchOut, item_json
 from service.contract.sources import SourceOut, SourcesOut
 from service.contract.tables import diff_csv, schedule_csv
+from service.contract.words import OPS, change_text
 from service.settings import Settings, store_name
 
 AsOf = Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD or 和暦")]
@@ -133,34 +134,42 @@ def schedule(
     console.print(items_table(found, f"schedule as of {as_of} ({len(found)} items)"))
 
 
-def history(code: str, as_json: AsJson = False) -> None:
-    """Every change recorded to an item, oldest effective first."""
+def history(
+    code: str,
+    as_json: AsJson = False,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Every change, rules and attributes too (default: value)."
+        ),
+    ] = False,
+) -> None:
+    """The changes to an item's value, name or being in force, oldest first
+    (`--all`: every change recorded to it)."""
     with opened() as schedule:
-        entries = [history_json(e) for e in schedule.history(normalise(code))]
+        found = schedule.history(normalise(code))
+    entries = found if every else [e for e in found if e.sets_value]
     if as_json:
-        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        said = [history_json(e) for e in entries]
+        print(json.dumps(said, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"history of {normalise(code)}")
-    for column in ("effective", "op", "before", "after", "revision", "recorded", "by"):
+    hidden = len(found) - len(entries)
+    table = Table(
+        title=f"history of {normalise(code)}"
+        + (f" ({hidden} changes to rules or attributes: --all)" if hidden else "")
+    )
+    for column in ("effective", "change", "what", "revision", "recorded", "by"):
         table.add_column(column)
     for e in entries:
         table.add_row(
-            str(e["effective_from"]),
-            str(e["op"]),
-            _brief(e["before"]),
-            _brief(e["after"]),
-            str(e["revision"]),
-            str(e["recorded_at"])[:19],
-            str(e["recorded_by"] or ""),
+            str(e.effective_from),
+            OPS.get(e.op, e.op),
+            change_text(e),
+            e.revision,
+            e.recorded_at.isoformat()[:19],
+            e.recorded_by or "",
         )
     console.print(table)
-
-
-def _brief(state: object) -> str:
-    if not isinstance(state, dict):
-        return "—"
-    shown = {k: v for k, v in state.items() if v not in ([], None)}
-    return json.dumps(shown, ensure_ascii=False)[:80]
 
 
 def diff(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.cli.test_cli import kaitei
+
 
 def test_the_last_day_in_force_is_given_beside_valid_to(
     bundled_client: TestClient,
@@ -31,3 +33,15 @@ def test_shoshins_history_of_its_value_is_two_entries(
     ]
     refused = bundled_client.get("/items/111000110/history", params={"only": "x"})
     assert refused.status_code == 422
+
+
+def test_kaitei_history_prints_the_value_changes_as_a_table(bundled_url: str) -> None:
+    shown = kaitei(bundled_url, "history", "111000110")
+    every = kaitei(bundled_url, "history", "111000110", "--all")
+    assert shown.returncode == 0, shown.stderr
+    rows = [line for line in shown.stdout.splitlines() if "│ 20" in line]
+    assert len(rows) == 2
+    assert "288 → 291" in rows[1]
+    assert "s_20240306.csv" in rows[1]
+    assert "--all" in shown.stdout
+    assert "背反" in every.stdout

@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse
 from domain.master_fields import GROUP, as_map, described, goes_with
 from domain.rulebook import RuleBook
 from service.contract.fields import normalise_code
+from service.contract.words import OPS
 from service.web.dependencies import ScheduleDep, SettingsDep
 from service.web.ui.render import (
-    OPS,
     PageError,
     day_or_today,
     moment,

@@ -17,9 +17,10 @@ from domain.claims import Claim
 from domain.errors import DomainError
 from domain.rulebook import RuleBook
 from service.contract.items import split_ids
+from service.contract.words import amount
 from service.web.dependencies import ScheduleDep
 from service.web.ui.claim_text import read_claim
-from service.web.ui.render import PageError, amount, page, typed_day
+from service.web.ui.render import PageError, page, typed_day
 
 router = APIRouter(include_in_schema=False)
 CHAPTERS = {
