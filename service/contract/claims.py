@@ -11,10 +11,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
+    field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from domain.billing import PricedClaim, PricedLine
 from domain.claims import Claim, ClaimLine
+from domain.diseases import ICD10, DiseaseError
 from service.contract.fields import (
     Code,
     DateIn,
@@ -25,6 +29,7 @@ from service.contract.fields import (
     number,
 )
 from service.contract.items import WindowQuery, split_ids
+from service.importers.shobyomei import bundled_diseases
 
 
 class ClaimTooLongError(ValueError):
@@ -37,7 +42,27 @@ class ClaimLineIn(BaseModel):
     code: Code
     date: DateIn
     quantity: int = Field(1, ge=1, le=9999, description="算定回数 / 食数")
-    disease: Disease | None = Field(None, description="ICD-10 code of the 主病")
+    disease: Disease | None = Field(
+        None,
+        description="The 主病: ICD-10 (I10, J06.9), a 7-digit 傷病名コード (8833421) "
+        "or a unique disease name, read as ICD-10 through the 傷病名マスター as of "
+        "the line's date",
+    )
+
+    @field_validator("disease")
+    @classmethod
+    def _as_icd10(cls, disease: str | None, info: ValidationInfo) -> str | None:
+        """ICD-10 as given (the dot dropped), else through the 傷病名マスター as
+        of the line's date (read once, when a line first needs it)."""
+        day = info.data.get("date")
+        if disease is None or day is None:
+            return disease
+        if ICD10.match(disease.replace(".", "")):
+            return disease.replace(".", "")
+        try:
+            return bundled_diseases().icd10(disease, day)
+        except DiseaseError as error:
+            raise PydanticCustomError("disease", str(error)) from None
 
     def to_domain(self) -> ClaimLine:
         return ClaimLine(self.code, self.date, self.quantity, self.disease)

@@ -81,11 +81,19 @@ Code = Annotated[
         }
     ),
 ]
-Disease = Annotated[
+Disease = Annotated[  # read as ICD-10 by the claim line (its date decides)
     str,
     BeforeValidator(normalise_code),
-    StringConstraints(pattern=DISEASE_PATTERN),
-    WithJsonSchema({"type": "string", "pattern": DISEASE_PATTERN}),
+    StringConstraints(min_length=1, max_length=100),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "description": "The 主病: ICD-10 (I10, J06.9), a 7-digit 傷病名コード "
+            "(8833421) or a disease name of the 傷病名マスター where it is unique",
+        }
+    ),
 ]
 DateIn = Annotated[date, BeforeValidator(date_or_wareki)]
 KnownAt = Annotated[AwareDatetime, BeforeValidator(iso_date_time)]
