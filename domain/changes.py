@@ -29,6 +29,7 @@ class Change:
     eligible_diseases: tuple[str, ...] | None = None
     kubun: str | None = None  # 区分番号 of a レセ電 code, e.g. A000
     attributes: tuple[str, ...] | None = None  # domain.master_fields
+    kana: str | None = None  # the name's reading (省略カナ名称)
     evidence: str | None = None  # the source row (a master file line), verbatim
     text: str | None = None  # an interpretation (疑義解釈), as written
     until: date | None = None  # last day an interpretation's 経過措置 applies

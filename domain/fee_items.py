@@ -92,6 +92,7 @@ class FeeItem(Aggregate):
     class Renamed(ItemChanged):
         op = "rename"
         name: str
+        kana: str | None = None  # its reading, when the master gives one
 
     class LimitsSet(ItemChanged):
         op = "set_limits"

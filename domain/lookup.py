@@ -1,5 +1,6 @@
 """Finding items the way a 医事課 user types them: a 9-digit レセ電 code, a
-区分番号 (`A000`, `B001-3-3`, or the start of one) or a part of the name, with
+区分番号 (`A000`, `B001-3-3`, or the start of one), a part of the name or of its
+reading (the master's カナ名称: ｼｮｼﾝ, しょしん and ショシン find 初診料), with
 full-width and half-width forms (ｼｮｼﾝ, ＡＢＣ, １２３) read alike (NFKC)."""
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ KUBUN_START = re.compile(r"^[A-Z]\d{0,3}$")  # `A`, `A0`, `B00`: the start of on
 def folded(text: str) -> str:
     """The form two spellings of one text share: NFKC, case-folded, no spaces."""
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def reading(text: str) -> str:
+    """A text as its reading compares: folded, hiragana as katakana."""
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in folded(text))
 
 
 def query_form(query: str) -> str:
@@ -56,7 +63,7 @@ def search(query: str, items: Iterable[Interval]) -> list[Interval]:
         found = [i for i in pool if (i.state.kubun or "").startswith(form)]
         if found:
             return sorted(found, key=_by_kubun)
-    return _by_name(folded(query), pool)
+    return _by_name(query, pool)
 
 
 def _by_kubun(item: Interval) -> tuple[list[int], str]:
@@ -64,18 +71,29 @@ def _by_kubun(item: Interval) -> tuple[list[int], str]:
     return number, item.state.code
 
 
-def _by_name(part: str, pool: list[Interval]) -> list[Interval]:
-    """Exact names first, then names that start with `part`, then the rest;
-    codes such as `futan.shokuji.ippan` are matched too."""
+def _by_name(query: str, pool: list[Interval]) -> list[Interval]:
+    """Exact names first, then names that start with the query, readings that
+    start with it, names that hold it, readings that hold it; codes such as
+    `futan.shokuji.ippan` are matched too."""
+    part, read = folded(query), reading(query)
     if not part:
         return []
     ranked = []
     for item in pool:
         name = folded(item.state.name)
-        if part in name:
-            rank = 0 if name == part else 1 if name.startswith(part) else 2
-        elif part in item.state.code.casefold():
+        kana = reading(item.state.kana) if item.state.kana else ""
+        if name == part:
+            rank = 0
+        elif name.startswith(part):
+            rank = 1
+        elif kana.startswith(read):
+            rank = 2
+        elif part in name:
             rank = 3
+        elif read in kana:
+            rank = 4
+        elif part in item.state.code.casefold():
+            rank = 5
         else:
             continue
         ranked.append((rank, item.state.code, item))

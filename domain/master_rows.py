@@ -47,6 +47,7 @@ class MasterRow:
     # the layout's attribute columns that are not blank (domain.master_fields);
     # None in a layout without them
     attributes: Mapping[str, str] | None = field(default=None, compare=False)
+    kana: str = ""  # col 7, 省略カナ名称 (half-width)
 
     def unit(self) -> str | None:
         return (
@@ -285,6 +286,7 @@ def _introduced(row: MasterRow, day: date, state: ItemState | None) -> list[Chan
                 row.code,
                 day,
                 name=row.name,
+                kana=row.kana or None,
                 unit=unit,
                 value=value,
                 kubun=row.kubun or None,
@@ -309,6 +311,7 @@ def _revived(row: MasterRow, day: date, book: RuleBook) -> list[Change]:
     revived = replace(
         last,
         name=row.name or last.name,
+        kana=row.kana or last.kana,
         unit=row.unit() or last.unit,
         value=last.value if amount is None else amount,
         kubun=row.kubun or last.kubun,
@@ -325,8 +328,11 @@ def _amended(row: MasterRow, day: date, state: ItemState) -> list[Change]:
         changes.append(
             Change("revise", row.code, day, unit=unit, value=value, evidence=row.raw)
         )
-    if row.name and row.name != state.name:
-        changes.append(Change("rename", row.code, day, name=row.name, evidence=row.raw))
+    name, kana = row.name or state.name, row.kana or state.kana
+    if name != state.name or kana != state.kana:
+        changes.append(
+            Change("rename", row.code, day, name=name, kana=kana, evidence=row.raw)
+        )
     if row.kubun and row.kubun != state.kubun:
         changes.append(
             Change("reclassify", row.code, day, kubun=row.kubun, evidence=row.raw)

@@ -31,6 +31,7 @@ class ItemState:
     kubun: str | None = None
     # a master layout's attribute columns, `key=value` (domain.master_fields)
     attributes: tuple[str, ...] = ()
+    kana: str | None = None  # the master's 省略カナ名称 (col 7), for search by reading
 
     def to_dict(self) -> dict[str, object]:
         return {name: to_json(getattr(self, name)) for name in STATE_FIELD_ORDER}

@@ -115,6 +115,7 @@ class ItemOut(BaseModel):
     groups: list[GroupOut] = []
     eligible_diseases: list[str]
     kubun: str | None = None
+    kana: str | None = Field(None, description="The master's 省略カナ名称 (reading)")
     attributes: dict[str, str] = Field(
         {},
         description="The master's attribute columns that are set (令和8年度版 "

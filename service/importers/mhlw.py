@@ -138,6 +138,7 @@ def _row(name: str, line: int, fields: list[str], layout: Layout) -> MasterRow:
         kind=f[0],
         code=f[2],
         name=f[4],
+        kana=f[6],
         unit_kind=f[10],
         value=f[11],
         changed_on=f[86],
