@@ -139,12 +139,16 @@ def moved_abolitions(master: MasterFile, book: RuleBook) -> list[MovedAbolition]
 
 
 def master_revision(
-    master: MasterFile, book: RuleBook, effective_from: date | None
+    master: MasterFile,
+    book: RuleBook,
+    effective_from: date | None,
+    kept: tuple[str, ...] | None = None,
 ) -> RevisionDraft:
     """The changes this file makes to what `book` holds; refuses naming rows.
 
     `effective_from` is the date for rows that carry no 変更年月日 and are not
-    amendments of a pending change (those apply from the change's own date)."""
+    amendments of a pending change (those apply from the change's own date).
+    `kept`: a full file's `not_in_file`, when the caller has it already."""
     changes: list[Change] = []
     undated: list[MasterRow] = []
     problems: list[str] = []
@@ -172,8 +176,8 @@ def master_revision(
         raise MasterRowError(refused(master.name, problems))
     starts = [c.effective_from for c in changes if c.effective_from]
     kind = "全件" if master.full else "変更"
-    kept = len(not_in_file(master, book))
-    note = f"; {kept} コードはファイルになく据え置き" if kept else ""
+    missing = len(not_in_file(master, book) if kept is None else kept)
+    note = f"; {missing} コードはファイルになく据え置き" if missing else ""
     return RevisionDraft(
         id=master.name,
         title=(

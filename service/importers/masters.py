@@ -80,7 +80,8 @@ def import_master(
     if moved:
         _withdraw_abolitions(schedule, master, moved, recorded_by)
         book = schedule.rules(None)
-    draft = master_revision(master, book, effective_from)
+    kept = not_in_file(master, book)
+    draft = master_revision(master, book, effective_from, kept)
     told(0.7, f"{len(draft.changes):,} 件の変更を記録しています")
     for revision_id, codes, remaining in retractions(master, list(imported.values())):
         schedule.correct(
@@ -95,7 +96,7 @@ def import_master(
     recorded = schedule.record_revision(draft, recorded_by)
     told(1.0, "記録しました")
     counts = counted((c.op, c.code) for c in draft.changes)
-    return MasterImported(recorded, counts, not_in_file(master, book))
+    return MasterImported(recorded, counts, kept)
 
 
 def _withdraw_abolitions(

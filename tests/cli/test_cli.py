@@ -18,10 +18,17 @@ from tests.servers import kaitei_serve
 
 
 def kaitei(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KAITEI_DATABASE_URL": database_url}
+    return kaitei_with({**os.environ, "KAITEI_DATABASE_URL": database_url}, *args)
+
+
+def kaitei_with(
+    env: dict[str, str], *args: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it, with this environment, in `cwd`."""
     return subprocess.run(
         [sys.executable, "-m", "service", *args],
         env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
@@ -322,26 +329,10 @@ def test_one_store_from_any_directory(tmp_path: Path) -> None:
     second.mkdir()
     with kaitei_serve(None, env={"XDG_DATA_HOME": str(data)}, cwd=first) as base:
         assert httpx.get(f"{base}/items/111000110?as_of=2024-06-03").json()["value"]
-    found = subprocess.run(
-        [sys.executable, "-m", "service", "search", "初診料", "--as-of", "2024/6/3"],
-        env=env,
-        cwd=second,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    found = kaitei_with(env, "search", "初診料", "--as-of", "2024/6/3", cwd=second)
     assert found.returncode == 0, found.stderr
     assert "111000110" in found.stdout
-    listed = subprocess.run(
-        [sys.executable, "-m", "service", "sources"],
-        env=env,
-        cwd=second,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    listed = kaitei_with(env, "sources", cwd=second)
     assert f"store: {store}" in listed.stdout.replace("\n", "")
     assert not list(second.iterdir())  # no ./kaitei.sqlite3 made here
 
@@ -352,18 +343,10 @@ def test_an_empty_store_is_refused_when_the_bundle_may_not_load(
     store = tmp_path / "empty.sqlite3"
     env = {**os.environ, "KAITEI_DATABASE_URL": f"sqlite:///{store}"}
     env["KAITEI_LOAD_BUNDLED"] = "0"
-    for command in (["search", "初診料"], ["replay", str(tmp_path / "c.csv")]):
-        (tmp_path / "c.csv").write_text(
-            "claim_id,code,date\r\n1,111000110,2024/6/3\r\n"
-        )
-        done = subprocess.run(
-            [sys.executable, "-m", "service", *command],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+    claims = tmp_path / "c.csv"
+    claims.write_text("claim_id,code,date\r\n1,111000110,2024/6/3\r\n")
+    for command in (["search", "初診料"], ["replay", str(claims)]):
+        done = kaitei_with(env, *command)
         assert done.returncode == 2, done.stderr
         assert f"the store at {store} is empty" in done.stderr
         assert done.stdout == ""
