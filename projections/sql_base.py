@@ -22,7 +22,7 @@ from projections.views import ScheduleView
 
 # Bump when the read model's tables change: a store of another version has its read
 # model dropped and rebuilt from the events on start (the chain is kept).
-SCHEMA_VERSION = "6"  # 4: 入院基本料 groups; 5: a claim's patient; 6: attributes
+SCHEMA_VERSION = "7"  # 4: 入院基本料 groups; 5: patient; 6: attributes; 7: kana
 ITEM_COLUMNS = ", ".join(
     f"{name} TEXT" + ("" if name in NULLABLE_FIELDS else " NOT NULL")
     for name in ITEM_FIELDS

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import typer
+from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
@@ -38,6 +39,7 @@ REFUSALS = (
     ClaimTooLongError,
     ClaimFileError,
     OSError,
+    PersistenceError,  # the store refused (a lock, a connection): one line
 )
 
 

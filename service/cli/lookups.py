@@ -29,7 +29,11 @@ from service.contract.tables import diff_csv, schedule_csv
 from service.contract.words import OPS, change_text
 from service.settings import Settings, store_name
 
-AsOf = Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD or 和暦")]
+AsOf = Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD, 2024/6/3 or 和暦")]
+AsOfToday = Annotated[
+    str | None,
+    typer.Option("--as-of", help="YYYY-MM-DD, 2024/6/3 or 和暦; default today (Japan)"),
+]
 KnownAt = Annotated[str | None, typer.Option("--known-at")]
 Scenario = Annotated[str | None, typer.Option(help=SCENARIO_HELP)]
 AsJson = Annotated[bool, typer.Option("--json")]
@@ -38,13 +42,14 @@ AsCsv = Annotated[bool, typer.Option("--csv", help="CSV on stdout.")]
 
 def item(
     code: str,
-    as_of: AsOf,
+    as_of: AsOfToday = None,
     known_at: KnownAt = None,
     scenario: Scenario = None,
     as_json: AsJson = False,
 ) -> None:
-    """One item as in force on a date."""
-    day, moment = as_date(as_of), as_instant(known_at)
+    """One item as in force on a date (default today, as the API)."""
+    day = as_date(as_of) if as_of else today_in_japan()
+    moment = as_instant(known_at)
     with opened() as schedule:
         found = schedule.item(normalise(code), day, moment, scenario_ids(scenario))
         beyond = note_if_beyond(schedule, day)
