@@ -12,8 +12,10 @@ from fastapi.responses import HTMLResponse
 
 from domain.master_fields import GROUP, as_map, described, goes_with
 from domain.rulebook import RuleBook
+from service.application import FeeSchedule
 from service.contract.fields import normalise_code
 from service.contract.words import OPS
+from service.settings import Settings
 from service.web.dependencies import ScheduleDep, SettingsDep
 from service.web.ui.render import (
     PageError,
@@ -189,10 +191,23 @@ def sources_page(
 ) -> HTMLResponse:
     """Every publication the store holds, and its data_through; a form to
     bring in a master file (`service.web.ui.uploads`)."""
+    return sources(request, schedule, settings)
+
+
+def sources(
+    request: Request,
+    schedule: FeeSchedule,
+    settings: Settings,
+    status: int = 200,
+    **more: object,
+) -> HTMLResponse:
+    """The sources page, with what an upload did (`done`) or its `error`."""
     return page(
         request,
         schedule,
         "sources.html",
+        more,
+        status=status,
         sources=schedule.sources(),
         counts=schedule.publication_counts(),
         kinds=KINDS,

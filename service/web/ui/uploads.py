@@ -17,8 +17,8 @@ from service.application.context import os_user
 from service.importers.masters import MasterImported, import_master
 from service.importers.mhlw import FILE_NAME, MasterFileError, read_master
 from service.web.dependencies import ScheduleDep, SettingsDep, token_owner
-from service.web.ui.pages import KINDS
-from service.web.ui.render import PageError, page
+from service.web.ui.pages import sources
+from service.web.ui.render import PageError
 
 router = APIRouter(include_in_schema=False)
 SHOWN_KEPT = 50
@@ -29,18 +29,17 @@ async def upload_page(
     request: Request, schedule: ScheduleDep, settings: SettingsDep
 ) -> HTMLResponse:
     """Import the uploaded master file; the sources page with what it did."""
-    context: dict[str, object] = {"kinds": KINDS, "tokens": bool(settings.tokens)}
     try:
         name, content, token = await _upload(request, settings.max_import_bytes)
         writer = _writer(settings.tokens, token) if settings.tokens else os_user()
         master = read_master(name, content)
         done = await run_in_threadpool(import_master, schedule, master, None, writer)
     except PageError as error:
-        return _page(request, schedule, context, error=str(error), status=error.status)
+        return sources(request, schedule, settings, error.status, error=str(error))
     except (MasterFileError, DomainError) as error:
         message = f"取り込めませんでした（何も記録していません）: {error}"
-        return _page(request, schedule, context, error=message, status=422)
-    return _page(request, schedule, {**context, "done": said(done, name)})
+        return sources(request, schedule, settings, 422, error=message)
+    return sources(request, schedule, settings, done=said(done, name))
 
 
 async def _upload(request: Request, limit: int) -> tuple[str, bytes, str]:
@@ -93,22 +92,3 @@ def said(done: MasterImported, name: str) -> dict[str, object]:
         "kept": len(done.kept),
         "kept_shown": done.kept[:SHOWN_KEPT],
     }
-
-
-def _page(
-    request: Request,
-    schedule: ScheduleDep,
-    context: dict[str, object],
-    error: str | None = None,
-    status: int = 200,
-) -> HTMLResponse:
-    return page(
-        request,
-        schedule,
-        "sources.html",
-        context,
-        status=status,
-        error=error,
-        sources=schedule.sources(),
-        counts=schedule.publication_counts(),
-    )
