@@ -82,9 +82,10 @@ def show(label: str, mine: float, theirs: float, baseline: str) -> None:
 
 def write_inputs(batch: list[Claim], book_rows: pa.Table, tmp: Path) -> Path:
     rows = [
-        (c.id, c.patient, c.admission, x.code, x.date, x.quantity, x.disease, None)
+        (c.id, c.patient, c.admission, x.code, x.date, x.quantity, x.disease, *rest)
         for c in batch
         for x in c.lines
+        for rest in [(None, x.dose, x.group)]  # billed_points, a drug's dose and 剤
     ]
     columns = list(zip(*rows, strict=True))
     lines = pa.Table.from_arrays(

@@ -4,7 +4,6 @@ in force on its own date, or rejected with its reason."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.billed import Billed, BilledLines
@@ -17,41 +16,14 @@ from domain.line_rules import (
 )
 from domain.master_fields import unchecked_fields
 from domain.patients import History, PastLine, Patient
+from domain.priced import PricedClaim as PricedClaim
+from domain.priced import PricedLine as PricedLine
 from domain.rulebook import RuleBook
+from domain.supplies import priced_supplies
 from domain.timeline import Interval
 from domain.vocabulary import PRICED_UNITS
 
 YEN_PER_POINT = 10
-
-
-@dataclass(frozen=True)
-class PricedLine:
-    """One line's answer: priced with its unit value and revision, or rejected."""
-
-    index: int
-    line: ClaimLine
-    status: str  # priced | rejected
-    unit: str | None = None
-    unit_value: Decimal | None = None
-    amount: Decimal = Decimal(0)
-    revision: str | None = None
-    source: str | None = None
-    reason: str | None = None  # why it was rejected (API.md's reasons)
-    detail: str | None = None  # the same, in words
-    rule: dict[str, object] | None = None  # the rule that rejected it
-    # limit units this claim alone cannot settle, and master fields whose rule
-    # kaitei does not check (物価対応料区分)
-    unchecked: tuple[str, ...] = ()
-    special_condition: bool = False  # 特例条件: a person must check the exception
-
-
-@dataclass(frozen=True)
-class PricedClaim:
-    id: str
-    lines: tuple[PricedLine, ...]
-    total_points: Decimal
-    total_yen: Decimal
-    billed_points: Decimal | None = None
 
 
 def price_claim(
@@ -114,8 +86,10 @@ def price_claim(
                 unchecked=unchecked,
             )
         )
-    points = sum((a.amount for a in answers if a.unit == "point"), Decimal(0))
-    yen = sum((a.amount for a in answers if a.unit == "yen"), Decimal(0))
+    answers = priced_supplies(answers)
+    priced = [a for a in answers if a.status == "priced"]
+    points = sum((a.amount for a in priced if a.in_points), Decimal(0))
+    yen = sum((a.amount for a in priced if not a.in_points), Decimal(0))
     return PricedClaim(
         claim.id,
         tuple(answers),
@@ -185,7 +159,7 @@ def _refusal(
     if found is None:
         if not book.history(line.code):
             return "unknown_code", f"no item {line.code} is recorded"
-        return "not_in_force", f"{line.code} is not in force on {line.date}"
+        return "not_in_force", book.why_not_in_force(line.code, line.date)
     state = found.state
     if state.unit not in PRICED_UNITS:
         return "unsupported_unit", (

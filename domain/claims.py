@@ -9,10 +9,16 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class ClaimLine:
+    """`quantity` is the 算定回数 (for a drug or material line: the number of
+    its units, 日数・回数); `dose` a drug's or material's 使用量 per unit (1 when
+    None); `group` the 剤 (所定単位) a drug line belongs to (domain.supplies)."""
+
     code: str
     date: date
     quantity: int = 1
     disease: str | None = None
+    dose: Decimal | None = None
+    group: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from domain.master_fields import as_map
 from domain.timeline import Interval
 
 RECEIPT_CODE = re.compile(r"^\d{9}$")
@@ -57,6 +58,8 @@ def search(query: str, items: Iterable[Interval]) -> list[Interval]:
     pool = list(items)
     if RECEIPT_CODE.match(form):
         return [i for i in pool if i.state.code == form]
+    if DRUG_CODE.match(form):  # 薬価基準収載医薬品コード (YJ) or 一般名コード
+        return [i for i in pool if form in _drug_codes(i)]
     if KUBUN.match(form):
         return sorted(filed_under(form, pool), key=_by_kubun)
     if KUBUN_START.match(form):
@@ -64,6 +67,20 @@ def search(query: str, items: Iterable[Interval]) -> list[Interval]:
         if found:
             return sorted(found, key=_by_kubun)
     return _by_name(query, pool)
+
+
+# a YJ code (薬価基準収載医薬品コード: 7 digits, a letter, 4 more) or its
+# 一般名コード (the last digits ZZZ)
+DRUG_CODE = re.compile(r"^\d{7}[A-Z][0-9A-Z]{4}$")
+
+
+def _drug_codes(item: Interval) -> tuple[str, ...]:
+    fields = as_map(item.state.attributes) if item.state.attributes else {}
+    return tuple(fields[k] for k in ("yj_code", "generic_code") if k in fields)
+
+
+def _generic_name(item: Interval) -> str:
+    return as_map(item.state.attributes).get("generic_name", "")
 
 
 def _by_kubun(item: Interval) -> tuple[list[int], str]:
@@ -94,6 +111,8 @@ def _by_name(query: str, pool: list[Interval]) -> list[Interval]:
             rank = 4
         elif part in item.state.code.casefold():
             rank = 5
+        elif item.state.attributes and part in folded(_generic_name(item)):
+            rank = 6  # a drug's 一般名処方の標準的な記載
         else:
             continue
         ranked.append((rank, item.state.code, item))

@@ -62,7 +62,62 @@ MASTER_FIELDS = (
     ),
     MasterField("surgical_care_addon", 137, "外科医療確保特別加算", ADDON_FLAG, YES),
 )
-BY_KEY = {f.key: f for f in MASTER_FIELDS}
+# The 医薬品マスター (y_) and 特定器材マスター (t_) columns kept as attributes,
+# 1-based as the 支払基金's マスターファイル仕様 numbers them (docs/masters.md
+# says where each was read). A date column's "0"/"00000000" means none.
+DRUG_FIELDS = (
+    MasterField("unit_name", 10, "単位（漢字名称）", {}),
+    MasterField(
+        "narcotic",
+        14,
+        "麻薬・毒薬・覚醒剤原料・向精神薬",
+        {"1": "麻薬", "2": "毒薬", "3": "覚醒剤原料", "5": "向精神薬"},
+    ),
+    MasterField("biological", 16, "生物学的製剤", {"1": "生物学的製剤"}),
+    MasterField("generic", 17, "後発品", {"1": "後発品"}),
+    MasterField(
+        "dosage_form",
+        28,
+        "剤形",
+        {"1": "内用薬", "3": "その他", "4": "注射薬", "6": "外用薬", "8": "歯科用薬剤"},
+    ),
+    MasterField("yj_code", 32, "薬価基準収載医薬品コード", {}),
+    MasterField("transitional_until", 34, "経過措置年月日", {}),
+    MasterField("generic_code", 37, "一般名コード", {}),
+    MasterField("generic_name", 38, "一般名処方の標準的な記載", {}),
+    MasterField(
+        "generic_addon",
+        39,
+        "一般名処方加算対象区分",
+        {"1": "加算１", "2": "加算１、２"},
+    ),
+    MasterField("long_listed", 41, "長期収載品関連", {}),
+    MasterField("selective_care", 42, "選定療養区分", {}),
+)
+MATERIAL_FIELDS = (
+    MasterField("unit_name", 10, "単位（漢字名称）", {}),
+    MasterField("age_addon", 14, "年齢加算区分", {}),
+    # 酸素: priced from its own 価格 and 補正率 (告示), not checked by kaitei
+    MasterField(
+        "oxygen", 21, "酸素等区分", {}, frozenset({"1", "2", "3", "4", "5", "9"})
+    ),
+    MasterField("material_kind", 22, "特定器材種別", {}),
+    MasterField("price_cap", 23, "上限価格", {}),
+    MasterField("points_cap", 24, "上限点数", {}),
+    MasterField("successor", 27, "廃止・新設関連", {}),
+    MasterField("price_transitional_until", 29, "経過措置年月日（価格）", {}),
+    MasterField("notice_table", 31, "告示番号（別表番号）", {}),
+    MasterField("notice_kubun", 32, "告示番号（区分番号）", {}),
+    MasterField("remanufactured", 38, "再製造単回使用医療機器", {}),
+)
+FIELDS_OF = {"s": MASTER_FIELDS, "y": DRUG_FIELDS, "t": MATERIAL_FIELDS}
+# every field once by key, in the order attributes are written and described
+_ONCE: dict[str, MasterField] = {}
+for _fields in FIELDS_OF.values():
+    for _field in _fields:
+        _ONCE.setdefault(_field.key, _field)
+ALL_FIELDS = tuple(_ONCE.values())
+BY_KEY = {f.key: f for f in ALL_FIELDS}
 
 
 def is_default(value: str) -> bool:
@@ -77,7 +132,7 @@ def as_map(attributes: Iterable[str]) -> dict[str, str]:
 
 def as_attributes(values: Mapping[str, str]) -> tuple[str, ...]:
     """The inverse of `as_map`, in the layout's column order, defaults left out."""
-    order = {f.key: f.column for f in MASTER_FIELDS}
+    order = {f.key: n for n, f in enumerate(ALL_FIELDS)}
     kept = [(k, v) for k, v in values.items() if not is_default(v)]
     return tuple(
         f"{k}={v}" for k, v in sorted(kept, key=lambda kv: order.get(kv[0], 0))
@@ -94,7 +149,7 @@ def unchecked_fields(attributes: Iterable[str]) -> tuple[str, ...]:
     does not check (no cited source for it yet)."""
     values = as_map(attributes)
     return tuple(
-        f.name for f in MASTER_FIELDS if values.get(f.key, "") in f.unchecked_when
+        f.name for f in ALL_FIELDS if values.get(f.key, "") in f.unchecked_when
     )
 
 
@@ -124,6 +179,6 @@ def described(attributes: Iterable[str]) -> list[tuple[str, str, str]]:
     values = as_map(attributes)
     return [
         (f.name, values[f.key], f.meanings.get(values[f.key], ""))
-        for f in MASTER_FIELDS
+        for f in ALL_FIELDS
         if f.key in values
     ]

@@ -1,6 +1,7 @@
-"""What a row of the 医科診療行為マスター means (変更区分 → changes): the master's
-rules, applied to what is recorded. Reading the file is the importer's job
-(`service/importers/mhlw.py`); the format is in `shared/masters/README.md`."""
+"""What a row of a 基本マスター (医科診療行為, 医薬品, 特定器材) means (変更区分 →
+changes): the masters' shared rules, applied to what is recorded. Reading the
+file is the importer's job (`service/importers/mhlw.py`); the format is in
+`shared/masters/README.md`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from domain.changes import Change
 from domain.errors import MasterRowError
 from domain.master_fields import merged
+from domain.publications import MASTER_TITLES
 from domain.revisions import RevisionDraft
 from domain.rulebook import RuleBook
 from domain.timeline import ItemState, introduction
@@ -27,6 +29,11 @@ UNITS = {
     "7": "point_reduction",
     "8": "point_minus",
 }
+# 金額種別 (col 11) of the 医薬品 and 特定器材マスター: `1` 金額 (yen per the
+# item's 単位); the other kinds (dental 点数, 減点, %加算 of a material) are kept
+# as `kind_N` and not priced.
+PRICE_UNITS = {"1": "yen"}
+UNITS_OF = {"s": UNITS, "y": PRICE_UNITS, "t": PRICE_UNITS}
 STILL_VALID = "99999999"
 
 
@@ -48,10 +55,12 @@ class MasterRow:
     # None in a layout without them
     attributes: Mapping[str, str] | None = field(default=None, compare=False)
     kana: str = ""  # col 7, 省略カナ名称 (half-width)
+    master: str = "s"  # s 医科診療行為, y 医薬品, t 特定器材
 
     def unit(self) -> str | None:
+        units = UNITS_OF[self.master]
         return (
-            UNITS.get(self.unit_kind, f"kind_{self.unit_kind}")
+            units.get(self.unit_kind, f"kind_{self.unit_kind}")
             if self.unit_kind
             else None
         )
@@ -75,8 +84,9 @@ class MasterRow:
             return Decimal(self.value)
         except InvalidOperation:
             raise MasterRowError(
-                f"line {self.line} ({self.code}): "
-                f"新又は現点数 {self.value!r} is not a number"
+                f"line {self.line} ({self.code}): col 12 "
+                f"{'新又は現点数' if self.master == 's' else '新又は現金額'} "
+                f"{self.value!r} is not a number"
             ) from None
 
 
@@ -87,6 +97,7 @@ class MasterFile:
     full: bool
     rows: tuple[MasterRow, ...]
     layout: str = ""  # the name of the layout it was read by (令和8年度版)
+    master: str = "s"  # s 医科診療行為, y 医薬品, t 特定器材
 
     def announced(self) -> date | None:
         """The latest 変更年月日 of the file's rows when it is after publication:
@@ -178,11 +189,10 @@ def master_revision(
     kind = "全件" if master.full else "変更"
     missing = len(not_in_file(master, book) if kept is None else kept)
     note = f"; {missing} コードはファイルになく据え置き" if missing else ""
+    title = MASTER_TITLES[master.master]
     return RevisionDraft(
         id=master.name,
-        title=(
-            f"医科診療行為マスター {kind} {master.name} ({master.published} 公表{note})"
-        ),
+        title=f"{title} {kind} {master.name} ({master.published} 公表{note})",
         source=master.name,
         status="enacted",
         effective_from=min(starts, default=master.published),
@@ -190,11 +200,16 @@ def master_revision(
     )
 
 
-MASTER_CODE = re.compile(r"^1\d{8}$")  # a 診療行為コード (col 3: 1 + 8 digits)
+# a code of each master (col 3): 診療行為 1 + 8 digits, 医薬品 6…, 特定器材 7…
+MASTER_CODE = {
+    "s": re.compile(r"^1\d{8}$"),
+    "y": re.compile(r"^6\d{8}$"),
+    "t": re.compile(r"^7\d{8}$"),
+}
 
 
 def not_in_file(master: MasterFile, book: RuleBook) -> tuple[str, ...]:
-    """A full file's findings: the 診療行為 codes `book` holds in force on its
+    """A full file's findings: the codes of its master `book` holds in force on its
     publication date or later that the file has no row for. They are kept as
     they are (never abolished by guess): a file of one chapter, or an excerpt,
     is safe to import."""
@@ -204,7 +219,7 @@ def not_in_file(master: MasterFile, book: RuleBook) -> tuple[str, ...]:
     return tuple(
         code
         for code, history in sorted(book.by_code.items())
-        if MASTER_CODE.match(code)
+        if MASTER_CODE[master.master].match(code)
         and code not in held
         and (history[-1].valid_to is None or history[-1].valid_to > master.published)
     )
@@ -241,6 +256,10 @@ def _changes_of(
 ) -> list[Change]:
     if row.kind == "1":
         return []  # a retraction: recorded as a correction (`retractions`)
+    if master.full and row.kind in ("5", "9"):
+        # a full file's row is the code's whole state whatever its 変更区分
+        # (y_ALL20240321.zip keeps the 5 of a code's last change)
+        row = replace(row, kind="0")
     if row.kind == "9":
         ends = row.ends()
         if ends is None:

@@ -10,9 +10,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+# s_: 医科診療行為マスター, y_: 医薬品マスター, t_: 特定器材マスター (a .tsv is a
+# viewer's re-save of a full file: tab-separated UTF-8)
 MASTER_FILE_NAME = re.compile(
-    r"^s_(?P<all>ALL)?(?P<published>\d{8})\.(?P<ext>csv|zip)$"
+    r"^(?P<master>[syt])_(?P<all>ALL)?(?P<published>\d{8})\.(?P<ext>csv|zip|tsv)$"
 )
+MASTER_TITLES = {
+    "s": "医科診療行為マスター",
+    "y": "医薬品マスター",
+    "t": "特定器材マスター",
+}
+
+
+def master_of(name: str) -> str | None:
+    """Which master a file name is of (`s`, `y`, `t`), or None."""
+    match = MASTER_FILE_NAME.match(name)
+    return match["master"] if match else None
+
 
 Kind = Literal["master_full", "master_change", "revision"]
 
@@ -51,10 +65,13 @@ def published_on(name: str) -> date | None:
         return None
 
 
-def data_through(publications: list[Publication]) -> date | None:
-    """The newest publication date the store holds: for a later date kaitei
-    may not know a change that was published after it."""
-    dates = [p.published for p in publications if p.published]
+def data_through(publications: list[Publication], master: str = "s") -> date | None:
+    """The newest publication date of `master`'s files the store holds (the
+    医科診療行為マスター by default): for a later date kaitei may not know a
+    change that was published after it."""
+    dates = [
+        p.published for p in publications if p.published and master_of(p.name) == master
+    ]
     return max(dates) if dates else None
 
 

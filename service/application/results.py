@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from domain.billing import PricedClaim
 from domain.timeline import Interval, ItemState
@@ -131,3 +133,41 @@ class Diff:
     added: list[Interval]
     abolished: list[Interval]
     changed: list[FieldChange]
+
+    def only(self, keeps: Callable[[str], bool]) -> Diff:
+        """The same diff for the codes `keeps` says yes to."""
+        return Diff(
+            [i for i in self.added if keeps(i.state.code)],
+            [i for i in self.abolished if keeps(i.state.code)],
+            [c for c in self.changed if keeps(c.code)],
+        )
+
+    def moves(self) -> ValueMoves:
+        """How the changed values moved (a 薬価改定: how many prices fell)."""
+        ratios = sorted(
+            (c.after - c.before) / c.before
+            for c in self.changed
+            if c.field == "value"
+            and isinstance(c.before, Decimal)
+            and isinstance(c.after, Decimal)
+            and c.before > 0
+        )
+        if not ratios:
+            return ValueMoves(0, 0, None)
+        middle = ratios[len(ratios) // 2]
+        if len(ratios) % 2 == 0:
+            middle = (ratios[len(ratios) // 2 - 1] + middle) / 2
+        percent = (middle * 100).quantize(Decimal("0.01"))
+        return ValueMoves(
+            sum(1 for r in ratios if r < 0), sum(1 for r in ratios if r > 0), percent
+        )
+
+
+@dataclass(frozen=True)
+class ValueMoves:
+    """Of the values changed: how many fell, how many rose, and the median
+    change in percent (None when none changed)."""
+
+    fell: int
+    rose: int
+    median_percent: Decimal | None

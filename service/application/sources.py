@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.publications import (
+    MASTER_TITLES,
     ChangeCounts,
     Publication,
     counted,
@@ -45,6 +46,13 @@ class Sources(Kernel):
             cached = (position, data_through(self.sources()))
             self._data_through = cached
         return cached[1]
+
+    def data_through_by_master(self) -> dict[str, date | None]:
+        """Each master's newest publication date held, by its name."""
+        held = self.sources()
+        return {
+            title: data_through(held, master) for master, title in MASTER_TITLES.items()
+        }
 
     def beyond_data_through(self, *days: date) -> bool:
         """Whether an answer for these dates may miss a later publication."""

@@ -26,7 +26,7 @@ from service.contract.audit import field_json, history_json
 from service.contract.items import ItemAnswer, ItemOut, SearchOut, item_json
 from service.contract.sources import SourceOut, SourcesOut
 from service.contract.tables import diff_csv, schedule_csv
-from service.contract.words import OPS, change_text
+from service.contract.words import change_text, op_word
 from service.settings import Settings, store_name
 
 AsOf = Annotated[str, typer.Option("--as-of", help="YYYY-MM-DD, 2024/6/3 or 和暦")]
@@ -95,18 +95,21 @@ def sources(as_json: AsJson = False) -> None:
     with opened() as schedule:
         held, through = schedule.sources(), schedule.data_through()
         counts = schedule.publication_counts()
+        by_master = schedule.data_through_by_master()
     if as_json:
         out = SourcesOut(
             data_through=through,
+            data_through_by_master=by_master,
             count=len(held),
             sources=[SourceOut.of(p, counts.get(p.name)) for p in held],
         )
         print(out.model_dump_json(indent=2))
         return
     store = store_name(Settings.from_env().database_url)
+    each = ", ".join(f"{m} {d or '—'}" for m, d in by_master.items())
     table = Table(
         title=f"{len(held)} publications, data through {through or '—'} "
-        f"(store: {store})"
+        f"({each}; store: {store})"
     )
     for column in ("kind", "name", "published", "effective", "recorded", "by"):
         table.add_column(column)
@@ -168,7 +171,7 @@ def history(
     for e in entries:
         table.add_row(
             str(e.effective_from),
-            OPS.get(e.op, e.op),
+            op_word(e.op, code),
             change_text(e),
             e.revision,
             e.recorded_at.isoformat()[:19],

@@ -31,8 +31,9 @@ from service.importers.tensuhyo import (
 FilesArg = Annotated[
     list[Path],
     typer.Argument(
-        help="Revision documents (YAML/JSON), 医科診療行為マスター files "
-        "(s_ALLYYYYMMDD.zip|csv, s_YYYYMMDD.csv) or 医科電子点数表 tables "
+        help="Revision documents (YAML/JSON), 基本マスター files of the "
+        "医科診療行為, 医薬品 or 特定器材マスター (s_ALLYYYYMMDD.zip|csv, "
+        "s_YYYYMMDD.csv; y_…, t_…; a viewer's y_ALL….tsv) or 医科電子点数表 tables "
         "(03-2背反テーブル2.csv, 05算定回数テーブル.csv, …)."
     ),
 ]
@@ -85,8 +86,8 @@ def import_files(
 def in_publication_order(files: list[Path]) -> list[Path]:
     """Master files reordered among themselves by publication date (the full
     file before change files of its day), as they must be recorded; other
-    files keep their places. `kaitei import masters/*` lists s_2022… before
-    s_ALL…."""
+    files keep their places (the order between masters does not matter).
+    `kaitei import masters/*` lists s_2022… before s_ALL…."""
     masters = [f for f in files if is_master_file(f)]
     try:
         ordered = iter(sorted(masters, key=_publication))
@@ -96,7 +97,7 @@ def in_publication_order(files: list[Path]) -> list[Path]:
 
 
 def _publication(path: Path) -> tuple[date, bool]:
-    return read_master_name(path.name), not path.name.startswith("s_ALL")
+    return read_master_name(path.name), "_ALL" not in path.name
 
 
 SHOWN_KEPT = 20

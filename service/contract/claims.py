@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,16 +14,19 @@ from pydantic import (
     Field,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from domain.billing import PricedClaim, PricedLine
 from domain.claims import Claim, ClaimLine
 from domain.diseases import ICD10, DiseaseError
+from domain.supplies import kind_of
 from service.contract.fields import (
     Code,
     DateIn,
     Disease,
+    Dose,
     KnownAt,
     SignedValue,
     Value,
@@ -41,7 +45,27 @@ class ClaimLineIn(BaseModel):
 
     code: Code
     date: DateIn
-    quantity: int = Field(1, ge=1, le=9999, description="算定回数 / 食数")
+    quantity: int = Field(
+        1,
+        ge=1,
+        le=9999,
+        description="算定回数 / 食数; for a drug or material line the number of "
+        "its units (日数・回数)",
+    )
+    dose: Dose | None = Field(
+        None,
+        description="A drug's or material's 使用量 per unit, in the item's 単位 "
+        "(錠, g, mL, 個…); 1 when left out",
+    )
+    group: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        description="The 剤 (所定単位) a drug line belongs to: drug lines of one "
+        "group on one date are priced as one unit (薬価 summed, then 15 円以下 1 点, "
+        "else 五捨五超入 of yen/10) and carry the same quantity; a drug line "
+        "without one is a unit of its own",
+    )
     disease: Disease | None = Field(
         None,
         description="The 主病: ICD-10 (I10, J06.9), a 7-digit 傷病名コード (8833421) "
@@ -64,8 +88,35 @@ class ClaimLineIn(BaseModel):
         except DiseaseError as error:
             raise PydanticCustomError("disease", str(error)) from None
 
+    @field_validator("dose", "group")
+    @classmethod
+    def _supplies_only(cls, given: object, info: ValidationInfo) -> object:
+        code = str(info.data.get("code") or "")
+        if given is not None and code and kind_of(code) is None:
+            raise PydanticCustomError(
+                "supplies",
+                f"{code} is not a drug (6…) or material (7…) code: only those "
+                f"lines take a {info.field_name}",
+            )
+        return given
+
     def to_domain(self) -> ClaimLine:
-        return ClaimLine(self.code, self.date, self.quantity, self.disease)
+        return ClaimLine(
+            self.code, self.date, self.quantity, self.disease, self.dose, self.group
+        )
+
+
+def disagreeing(lines: Sequence[ClaimLine]) -> tuple[int, int] | None:
+    """The first line of a 剤 whose quantity differs from its group's first
+    line on the same date, and that first line; None when all agree."""
+    first: dict[tuple[str, date], int] = {}
+    for n, line in enumerate(lines):
+        if line.group is None:
+            continue
+        seen = first.setdefault((line.group, line.date), n)
+        if lines[seen].quantity != line.quantity:
+            return n, seen
+    return None
 
 
 class ClaimIn(BaseModel):
@@ -93,6 +144,22 @@ class ClaimIn(BaseModel):
         description="The admission (an id or the admission date): 入院中 limits "
         "count the patient's claims of the same admission.",
     )
+
+    @model_validator(mode="after")
+    def _groups_agree(self) -> ClaimIn:
+        """The lines of one 剤 on one date are one unit: one quantity."""
+        found = disagreeing(self.to_domain().lines)
+        if found is not None:
+            n, seen = found
+            line, first = self.lines[n], self.lines[seen]
+            raise PydanticCustomError(
+                "group",
+                f"lines[{n}].quantity: {line.quantity}, but line {seen} of the "
+                f"same group {line.group!r} on {line.date} has {first.quantity}: "
+                "one 剤 is one unit, its lines carry its number of units "
+                "(日数・回数)",
+            )
+        return self
 
     def refusal(self, max_lines: int) -> str | None:
         """Why the claim is refused for its size, if it is."""
@@ -141,6 +208,21 @@ class PricedLineOut(BaseModel):
     special_condition: bool = Field(
         False, description="特例条件: a person must check the exception."
     )
+    dose: SignedValue | None = None
+    group: str | None = None
+    kind: str | None = Field(
+        None, description="`drug` (6…) or `material` (7…): `amount` is in points"
+    )
+    yen: SignedValue | None = Field(
+        None, description="A drug or material line's yen: unit_value × dose"
+    )
+    unit_yen: SignedValue | None = Field(
+        None, description="The yen of the line's 所定単位 (its drugs summed)"
+    )
+    unit_points: int | None = Field(
+        None, description="The points of one 所定単位, by `rounding`"
+    )
+    rounding: str | None = Field(None, description="The 告示's rounding applied")
 
 
 class PricedClaimOut(BaseModel):
@@ -188,6 +270,7 @@ class PricedClaimOut(BaseModel):
                     rule=p.rule,
                     unchecked=list(p.unchecked),
                     special_condition=p.special_condition,
+                    **_supply_fields(p),
                 )
                 for p in priced.lines
             ],
@@ -226,11 +309,32 @@ def priced_claim_json(priced: PricedClaim, beyond: bool = False) -> bytes:
                 "rule": p.rule,
                 "unchecked": list(p.unchecked),
                 "special_condition": p.special_condition,
+                **_supply_json(p),
             }
             for p in priced.lines
         ],
     }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _supply_fields(p: PricedLine) -> dict[str, Any]:
+    """A drug or material line's fields (None on the others)."""
+    return {
+        "dose": p.line.dose,
+        "group": p.line.group,
+        "kind": p.kind,
+        "yen": p.yen,
+        "unit_yen": p.unit_yen,
+        "unit_points": p.unit_points,
+        "rounding": p.rounding,
+    }
+
+
+def _supply_json(p: PricedLine) -> dict[str, Any]:
+    return {
+        k: number(v) if isinstance(v, Decimal) else v
+        for k, v in _supply_fields(p).items()
+    }
 
 
 class ReplayIn(WindowQuery):

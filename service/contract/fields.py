@@ -114,6 +114,12 @@ Value = Annotated[
 ]
 # A difference of two values (total - billed): negative when more was billed.
 SignedValue = Annotated[Decimal, PlainSerializer(number, when_used="json")]
+# a drug's or material's 使用量 (レセ電 IY/TO: 5 integer and 5 decimal digits)
+Dose = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=10, decimal_places=5),
+    PlainSerializer(number, when_used="json"),
+]
 Text = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
 ]

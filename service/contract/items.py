@@ -14,8 +14,9 @@ from pydantic import (
 )
 
 from domain.master_fields import as_map
+from domain.supplies import kind_of
 from domain.timeline import Interval, refuse_backwards
-from service.contract.fields import DateIn, KnownAt, Value
+from service.contract.fields import DateIn, KnownAt, SignedValue, Value
 
 
 class AsOfQuery(BaseModel):
@@ -42,8 +43,24 @@ def split_ids(text: str | None) -> tuple[str, ...]:
     return tuple(filter(None, (p.strip() for p in (text or "").split(","))))
 
 
+ItemKind = Literal["procedure", "drug", "material"]
+
+
+def kind_name(code: str) -> str:
+    """What a code bills: procedure, drug or material."""
+    return kind_of(code) or "procedure"
+
+
 class ScheduleQuery(AsOfQuery):
     format: Literal["json", "csv"] = "json"
+    kind: ItemKind | None = Field(
+        None,
+        description="Only items of this kind: procedure (診療行為 and the other "
+        "1… codes), drug (医薬品 6…), material (特定器材 7…); all when left out",
+    )
+
+    def keeps(self, code: str) -> bool:
+        return self.kind is None or kind_name(code) == self.kind
 
 
 def _unset(value: object) -> bool:
@@ -101,6 +118,12 @@ class ItemOut(BaseModel):
     """An item's state as of a date, with the revision and source that set it."""
 
     code: str
+    kind: str = Field(
+        "procedure",
+        description="What the code bills: `procedure` (診療行為 and the other "
+        "1… codes), `drug` (医薬品 6…: value in yen per its unit_name), "
+        "`material` (特定保険医療材料 7…: yen per its unit_name)",
+    )
     name: str
     unit: str
     value: Value
@@ -121,7 +144,14 @@ class ItemOut(BaseModel):
         description="The master's attribute columns that are set (令和8年度版 "
         "cols 132–137): price_adjustment_kind (物価対応料区分), "
         "price_adjustment_group (物価対応料グループ区分), organ_transplant_addon, "
-        "robotic_surgery_addon, remote_prescription_addon, surgical_care_addon",
+        "robotic_surgery_addon, remote_prescription_addon, surgical_care_addon; "
+        "a drug's unit_name (単位), narcotic, biological, generic (後発品), "
+        "dosage_form (剤形), yj_code (薬価基準収載医薬品コード), "
+        "transitional_until (経過措置年月日), generic_code, generic_name "
+        "(一般名処方の標準的な記載), generic_addon, long_listed, selective_care; a "
+        "material's unit_name, oxygen, material_kind, price_transitional_until, "
+        "notice_table and notice_kubun (告示 別表・区分), remanufactured "
+        "(docs/masters.md)",
     )
     revision: str
     source: str
@@ -136,6 +166,7 @@ def item_json(interval: Interval) -> dict[str, object]:
     state = interval.state
     return {
         "code": state.code,
+        "kind": kind_name(state.code),
         **state.to_dict(),
         "attributes": as_map(state.attributes),
         "valid_from": interval.valid_from.isoformat(),
@@ -217,6 +248,23 @@ class DiffQuery(WindowQuery):
     known_at: KnownAt | None = None
     scenario: str | None = Field(None, max_length=2000)
     format: Literal["json", "csv"] = "json"
+    item_kind: ItemKind | None = Field(
+        None,
+        description="Only items of this kind (procedure, drug, material): "
+        "`item_kind=drug` over 2025-03-31 → 2025-04-01 is the 薬価改定",
+    )
+
+    def keeps(self, code: str) -> bool:
+        return self.item_kind is None or kind_name(code) == self.item_kind
+
+
+class MovesOut(BaseModel):
+    """How the changed values moved: how many fell and rose, and the median
+    change in percent."""
+
+    fell: int
+    rose: int
+    median_percent: SignedValue | None
 
 
 class DiffOut(BaseModel):
@@ -224,3 +272,4 @@ class DiffOut(BaseModel):
     added: list[ItemOut]
     abolished: list[ItemOut]
     changed: list[dict[str, object]]
+    moves: MovesOut | None = None

@@ -51,8 +51,14 @@ class SourceOut(BaseModel):
 
 class SourcesOut(BaseModel):
     data_through: date | None = Field(
-        description="The newest publication date held: answers for later dates "
-        "say `beyond_data_through`."
+        description="The newest publication date held of the 医科診療行為マスター: "
+        "answers for later dates say `beyond_data_through`."
+    )
+    data_through_by_master: dict[str, date | None] = Field(
+        {},
+        description="The newest publication date held of each master (医科診療行為"
+        "マスター, 医薬品マスター, 特定器材マスター): kaitei knows no price "
+        "published after it",
     )
     count: int
     sources: list[SourceOut]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain.master_fields import described
+from domain.supplies import kind_of
 from service.application.results import HistoryEntry
 
 UNITS = {
@@ -30,6 +31,13 @@ OPS = {
     "set_attributes": "マスター属性",
     "interpret": "解釈",
 }
+
+
+def op_word(op: str, code: str) -> str:
+    """An op in words; a drug's or material's price is not a 点数."""
+    if op == "revise" and kind_of(code) is not None:
+        return "価格変更"
+    return OPS.get(op, op)
 
 
 def amount(value: Decimal | None) -> str:

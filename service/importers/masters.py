@@ -19,9 +19,9 @@ from domain.master_rows import (
     not_in_file,
     refused,
 )
-from domain.publications import ChangeCounts, counted
+from domain.publications import ChangeCounts, counted, master_of
 from service.application import FeeSchedule, Recorded
-from service.importers.mhlw import is_master_file, read_master_name
+from service.importers.mhlw import read_master_name
 
 Progress = Callable[[float, str], None]
 
@@ -54,11 +54,13 @@ def import_master(
     told = progress or (lambda _fraction, _text: None)
     told(0.1, "記録済みの履歴を読んでいます")
     schedule.catch_up()
-    imported = {
-        r["revision_id"]: r
-        for r in schedule.view.revisions()
-        if is_master_file(Path(r["revision_id"]))
-    }
+    # the names only (a revision's changes are read when its 抹消 rows need
+    # them: a full file's JSON alone takes ~0.5 s to parse)
+    imported = [
+        str(r["revision_id"])
+        for r in schedule.view.publications()
+        if master_of(r["revision_id"]) == master.master
+    ]
     # s_ALL20261001.zip and the s_ALL20261001.csv inside it are one publication
     same = [n for n in imported if Path(n).stem == Path(master.name).stem]
     if same:
@@ -83,7 +85,9 @@ def import_master(
     kept = not_in_file(master, book)
     draft = master_revision(master, book, effective_from, kept)
     told(0.7, f"{len(draft.changes):,} 件の変更を記録しています")
-    for revision_id, codes, remaining in retractions(master, list(imported.values())):
+    withdrawn = [r for r in master.rows if r.kind == "1"]
+    earlier = schedule.view.revisions(imported) if withdrawn else []
+    for revision_id, codes, remaining in retractions(master, earlier):
         schedule.correct(
             revision_id,
             retraction_reason(master.name, codes),

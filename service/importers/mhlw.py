@@ -1,6 +1,7 @@
-"""Reading MHLW 医科診療行為マスター files (基本マスター, 支払基金): the file name,
-the zip, the encoding (CP932 as published, UTF-8 as viewers re-save it), the
-layout of the file's publication date. What a row means is
+"""Reading MHLW 基本マスター files (支払基金): the 医科診療行為マスター (s_), the
+医薬品マスター (y_) and the 特定器材マスター (t_): the file name, the zip, the
+encoding (CP932 as published, UTF-8 as viewers re-save it), the layout of the
+file's master and publication date. What a row means is
 `domain.master_rows`; the format is in `docs/masters.md`."""
 
 from __future__ import annotations
@@ -13,12 +14,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from domain.master_fields import MASTER_FIELDS
+from domain.master_fields import DRUG_FIELDS, MASTER_FIELDS, MATERIAL_FIELDS
 from domain.master_rows import MasterFile, MasterRow
-from domain.publications import MASTER_FILE_NAME
+from domain.publications import MASTER_FILE_NAME, MASTER_TITLES
 from service.textfiles import EncodingError, decode
 
 FILE_NAME = MASTER_FILE_NAME
+
+
+@dataclass(frozen=True)
+class Core:
+    """Where a master's modelled columns are (1-based): 3 the code, 5 the name,
+    7 the kana, 11 the 点数識別/金額種別, 12 the value, then its 変更年月日 and
+    廃止年月日, and for the 医薬品マスター the 経過措置年月日 (its last day
+    billable, 34)."""
+
+    changed_on: int
+    last_day: int
+    until: int | None = None
+
+
+CORES = {"s": Core(87, 88), "y": Core(30, 31, 34), "t": Core(28, 30)}
 
 
 @dataclass(frozen=True)
@@ -31,25 +47,55 @@ class Layout:
     since: date
     fields: int
     attributes: Mapping[int, str] = field(default_factory=dict)
+    master: str = "s"
+    tabs: bool = False  # a viewer's re-save: tab-separated, no quotes
 
 
-# A file is read by the newest layout whose `since` is on or before its
-# publication. The 令和8年度版 defines cols 132–137 (予備 before); the viewer
-# kohii/medi-xplorer applies it to publications from 2026-03-25 on
-# (shared/masters/README.md, last part).
+def _columns(fields: tuple[object, ...], upto: int) -> dict[int, str]:
+    return {f.column: f.key for f in fields if f.column <= upto}  # type: ignore[attr-defined]
+
+
+# A file is read by the newest layout of its master whose `since` is on or
+# before its publication. The 令和8年度版 of the 医科 master defines cols
+# 132–137 (予備 before); the viewer kohii/medi-xplorer applies it to
+# publications from 2026-03-25 on (shared/masters/README.md, last part). The
+# 医薬品マスター grew from 40 to 42 fields with the change files of 2024-09
+# (長期収載品の選定療養: y_20240906.csv is the first of 42); its full file of
+# 2026-01-16 comes as the viewer ships it, the first 31 fields tab-separated.
 LAYOUTS = (
     Layout("令和4年度版・令和6年度版", date.min, 150),
+    Layout("令和8年度版", date(2026, 3, 25), 150, _columns(MASTER_FIELDS, 150)),
+    Layout("令和6年度版", date.min, 40, _columns(DRUG_FIELDS, 40), "y"),
     Layout(
-        "令和8年度版",
-        date(2026, 3, 25),
-        150,
-        {f.column: f.key for f in MASTER_FIELDS},
+        "令和6年度版（選定療養 42 項目）",
+        date(2024, 9, 6),
+        42,
+        _columns(DRUG_FIELDS, 42),
+        "y",
     ),
+    Layout("令和6年度版", date.min, 38, _columns(MATERIAL_FIELDS, 38), "t"),
 )
+VIEWER_LAYOUTS = {
+    "y": Layout(
+        "ビューア再保存（先頭 31 項目, タブ区切り）",
+        date.min,
+        31,
+        _columns(DRUG_FIELDS, 31),
+        "y",
+        tabs=True,
+    ),
+}
 
 
-def layout_of(published: date) -> Layout:
-    return [x for x in LAYOUTS if x.since <= published][-1]
+def layout_of(published: date, master: str = "s", ext: str = "csv") -> Layout:
+    if ext == "tsv":
+        if master not in VIEWER_LAYOUTS:
+            raise MasterFileError(
+                f"a .tsv of the {MASTER_TITLES[master]} is not a layout kaitei knows",
+                "filename",
+            )
+        return VIEWER_LAYOUTS[master]
+    return [x for x in LAYOUTS if x.master == master and x.since <= published][-1]
 
 
 class MasterFileError(ValueError):
@@ -69,8 +115,8 @@ def read_master_name(name: str) -> date:
     match = FILE_NAME.match(name)
     if match is None:
         raise MasterFileError(
-            f"{name}: not a 医科診療行為マスター file name (s_ALLYYYYMMDD.zip|csv, "
-            "s_YYYYMMDD.csv)",
+            f"{name}: not a 基本マスター file name (s_, y_ or t_ for the 医科診療行為, "
+            "医薬品 or 特定器材マスター: s_ALLYYYYMMDD.zip|csv, s_YYYYMMDD.csv)",
             "filename",
         )
     try:
@@ -92,9 +138,10 @@ def read_master(name: str, content: bytes) -> MasterFile:
         text, _ = decode(name, content)
     except EncodingError as error:
         raise MasterFileError(str(error)) from None
-    layout = layout_of(published)
+    layout = layout_of(published, match["master"], match["ext"])
     rows = tuple(_rows(name, text, layout))
-    return MasterFile(name, published, match["all"] is not None, rows, layout.name)
+    full = match["all"] is not None
+    return MasterFile(name, published, full, rows, layout.name, match["master"])
 
 
 def _unzipped(name: str, content: bytes) -> bytes:
@@ -113,7 +160,12 @@ def _unzipped(name: str, content: bytes) -> bytes:
 
 
 def _rows(name: str, text: str, layout: Layout) -> Iterable[MasterRow]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    if layout.tabs:
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE
+        )
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for line, fields in enumerate(reader, start=1):
             if fields:
@@ -133,6 +185,7 @@ def _row(name: str, line: int, fields: list[str], layout: Layout) -> MasterRow:
             "(nothing was recorded)"
         )
     f = [x.strip() for x in fields]
+    core = CORES[layout.master]
     return MasterRow(
         line=line,
         kind=f[0],
@@ -141,12 +194,30 @@ def _row(name: str, line: int, fields: list[str], layout: Layout) -> MasterRow:
         kana=f[6],
         unit_kind=f[10],
         value=f[11],
-        changed_on=f[86],
-        last_day=f[87],
-        kubun=f[116] or _kubun(f[84], f[91], f[92]),
+        changed_on=_date_text(f[core.changed_on - 1]),
+        last_day=_last_day(f, core),
+        kubun=(f[116] or _kubun(f[84], f[91], f[92])) if layout.master == "s" else "",
         raw=",".join(f'"{x}"' for x in fields),
         attributes=_attributes(f, layout),
+        master=layout.master,
     )
+
+
+def _date_text(text: str) -> str:
+    """A date column as YYYYMMDD, or blank: "0" and "00000000" say none."""
+    return "" if text.strip("0") == "" else text
+
+
+def _last_day(f: list[str], core: Core) -> str:
+    """The 廃止年月日, else (医薬品) the 経過措置年月日: a drug taken off the 薬価基準
+    is billable until its 経過措置 date and not after (its 廃止年月日 stays
+    99999999: y_ALL20240321.zip's 329 drugs of 経過措置 2025-03-31 have no 廃止
+    row, and are absent from the full file of 2026-01-16)."""
+    last = _date_text(f[core.last_day - 1]) if core.last_day <= len(f) else ""
+    if (last and last != "99999999") or core.until is None or core.until > len(f):
+        return last
+    until = _date_text(f[core.until - 1])
+    return until or last
 
 
 def _attributes(f: list[str], layout: Layout) -> dict[str, str] | None:

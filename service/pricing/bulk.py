@@ -26,6 +26,7 @@ from service.pricing.code_table import factorized
 from service.pricing.columns import I64, claim_cuts, months, sums
 from service.pricing.kernel import Claimed, PatientLog, price_claims
 from service.pricing.layout import Layout, Lines
+from service.pricing.supplies import Supplies
 from service.pricing.tables import Tables
 
 REASONS = (
@@ -78,6 +79,23 @@ class Coded:
     disease: I64
     diseases: list[str]
     starts: I64  # claim c is lines starts[c] .. starts[c + 1]
+    # a drug's or material's 使用量 × 100,000 (NO_DOSE: none, read as 1), and
+    # the number of its 剤 in its claim (-1: none); None when no line has one
+    dose: I64 | None = None
+    group: I64 | None = None
+
+    def at(self, rows: I64, starts: I64) -> Coded:
+        """The lines at `rows` (whole claims), claims starting at `starts`."""
+        return Coded(
+            self.code[rows],
+            self.day[rows],
+            self.quantity[rows],
+            self.disease[rows],
+            self.diseases,
+            starts,
+            None if self.dose is None else self.dose[rows],
+            None if self.group is None else self.group[rows],
+        )
 
 
 class BulkPricer(Layout):
@@ -115,6 +133,8 @@ class BulkPricer(Layout):
             disease,
             diseases,
             np.searchsorted(lines.claim, np.arange(claims + 1)),
+            lines.dose,
+            lines.group,
         )
 
     def price_coded(
@@ -157,9 +177,15 @@ class BulkPricer(Layout):
         )
         interval = np.where(found, iv_safe, -1)
         priced = reason == 0
+        supply = np.where(priced, self.iv_supply[iv_safe], 0)
         claim = np.repeat(np.arange(claims), np.diff(lines.starts))
-        points = sums(claim, np.where(priced & (unit == 0), amount, 0), claims)
-        yen = sums(claim, np.where(priced & (unit == 1), amount, 0), claims)
+        if supply.any():
+            Supplies(supply, self.iv_cents[iv_safe], lines, claim).amounts(amount)
+        in_points = priced & ((unit == 0) | (supply > 0))
+        points = sums(claim, np.where(in_points, amount, 0), claims)
+        yen = sums(
+            claim, np.where(priced & (unit == 1) & (supply == 0), amount, 0), claims
+        )
         return Priced(reason, interval, amount, rule, noward, points, yen)
 
     def _eligibility(

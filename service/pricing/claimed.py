@@ -53,14 +53,7 @@ class Patients:
         def one(n: int) -> Priced:
             at, part = rows[n], parts[n]
             starts = np.concatenate([[0], np.cumsum(sizes[part])]).astype(np.int64)
-            coded = Coded(
-                lines.code[at],
-                lines.day[at],
-                lines.quantity[at],
-                lines.disease[at],
-                lines.diseases,
-                starts,
-            )
+            coded = lines.at(at, starts)
             who = Claimed(
                 claimed.who[at],
                 claimed.admission[at],

@@ -12,9 +12,11 @@ import numpy.typing as npt
 
 from domain.claims import Claim
 from domain.rulebook import RuleBook
+from domain.supplies import DRUG, MATERIAL, kind_of
 from domain.timeline import Interval
 from service.pricing.code_table import CodeTable
 from service.pricing.columns import I64, spans
+from service.pricing.supplies import doses_and_groups
 
 OPEN_END = np.iinfo(np.int64).max
 UNITS = {"point": 0, "yen": 1}
@@ -30,6 +32,8 @@ class Lines:
     day: I64  # date.toordinal()
     quantity: I64
     disease: npt.NDArray[np.str_]  # "" when none
+    dose: I64 | None = None  # as `Coded` holds them (service.pricing.supplies)
+    group: I64 | None = None
 
     def part(self, lo: int, hi: int) -> Lines:
         """Lines [lo, hi), whole claims, renumbered from 0."""
@@ -40,19 +44,27 @@ class Lines:
             self.day[lo:hi],
             self.quantity[lo:hi],
             self.disease[lo:hi],
+            None if self.dose is None else self.dose[lo:hi],
+            None if self.group is None else self.group[lo:hi],
         )
 
     @classmethod
     def of(cls, claims: Sequence[Claim]) -> Lines:
         lines = [x for c in claims for x in c.lines]
         sizes = [len(c.lines) for c in claims]
+        dose, group, _ = doses_and_groups(claims)
         return cls(
             claim=np.repeat(np.arange(len(claims), dtype=np.int64), sizes),
             code=np.array([x.code for x in lines], dtype=np.str_),
             day=np.array([x.date.toordinal() for x in lines], dtype=np.int64),
             quantity=np.array([x.quantity for x in lines], dtype=np.int64),
             disease=np.array([x.disease or "" for x in lines], dtype=np.str_),
+            dose=dose,
+            group=group,
         )
+
+
+SUPPLY = {DRUG: 1, MATERIAL: 2}
 
 
 class Layout:
@@ -73,6 +85,16 @@ class Layout:
         )
         self.iv_unit = np.array([UNITS.get(i.state.unit, 2) for i in ivs], np.int64)
         self.iv_cents = np.array([_cents(i.state.value) for i in ivs], np.int64)
+        # 1 a drug, 2 a material priced in yen (domain.supplies), else 0
+        self.iv_supply = np.array(
+            [
+                SUPPLY.get(kind_of(i.state.code) or "", 0)
+                if i.state.unit == "yen"
+                else 0
+                for i in ivs
+            ],
+            np.int64,
+        )
         self.iv_eligible = np.array([bool(i.state.eligible_diseases) for i in ivs])
         # add-on bases, flattened: (interval, base code); the other rules
         # between lines are the kernel's (tables.Tables)

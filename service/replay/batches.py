@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from domain.claims import Claim
 from service.contract.fields import CODE_PATTERN, DISEASE_PATTERN
 from service.pricing.columns import I64, UNIX_EPOCH
+from service.pricing.supplies import doses_and_groups
 from service.replay.files import (
     Advance,
     ClaimFileError,
@@ -35,6 +36,7 @@ from service.replay.files import (
     file_format,
     read_claims,
 )
+from service.replay.supply_columns import plain_supplies
 
 BATCH_ROWS = 65_536
 NO_CENTS = -1  # a claim with no billed_points
@@ -56,6 +58,11 @@ class ClaimRows:
     patient: list[str | None]  # per claim
     admission: list[str | None]
     billed_cents: I64  # per claim, NO_CENTS when not given
+    # per row: a drug's or material's 使用量 × 100,000 (NO_DOSE: none) and its
+    # 剤's number in the claim (-1: none); None when no row has one
+    dose: I64 | None = None
+    group: I64 | None = None
+    group_names: pa.Array | None = None  # per row, the group as given
 
     @property
     def claims(self) -> int:
@@ -97,6 +104,7 @@ class ClaimRows:
                 ],
                 np.int64,
             ),
+            *doses_and_groups(claims),
         )
 
 
@@ -254,8 +262,11 @@ def _plain(table: pa.Table, starts: I64) -> ClaimRows | None:
     patient, admission = fields
     assert patient is not None
     assert admission is not None
+    supplied = plain_supplies(table, code, claim, day, quantity)
+    if supplied is None:
+        return None
     return ClaimRows(
-        ids, code, day, quantity, disease, starts, patient, admission, billed
+        ids, code, day, quantity, disease, starts, patient, admission, billed, *supplied
     )
 
 

@@ -20,8 +20,8 @@ from distributed import Client, LocalCluster, as_completed
 from domain.rulebook import RuleBook
 from service.replay.batches import NO_CENTS, ClaimRows, read_batches
 from service.replay.files import Advance
-from service.replay.report import SCHEMA
-from service.replay.repricing import Repricer, amounts
+from service.replay.report import DOSE, SCHEMA
+from service.replay.repricing import Repricer, amounts, doses
 from service.replay.run import Tally, replay_file
 
 ROWS = pa.schema(
@@ -34,6 +34,8 @@ ROWS = pa.schema(
         ("quantity", pa.int32()),
         ("disease", pa.string()),
         ("billed_points", pa.decimal128(14, 2)),
+        ("dose", DOSE),
+        ("group", pa.string()),
     ]
 )
 
@@ -85,6 +87,8 @@ def _table(rows: ClaimRows) -> pa.Table:
             pa.array(rows.quantity, pa.int32()),
             rows.disease,
             amounts(billed, billed != NO_CENTS).take(pa.array(rows.line_claims())),
+            doses(rows.dose, rows.lines),
+            rows.group_names or pa.nulls(rows.lines, pa.string()),
         ],
         schema=ROWS,
     )

@@ -31,9 +31,11 @@ ROW_COLUMNS = (
     "quantity",
     "disease",
     "billed_points",
+    "dose",
+    "group",
 )
 CLAIM_FIELDS = ("patient", "admission", "billed_points")  # the same on every row
-LINE_FIELDS = ("code", "date", "quantity", "disease")
+LINE_FIELDS = ("code", "date", "quantity", "disease", "dose", "group")
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 BATCH_ROWS = 65_536
 
@@ -148,7 +150,7 @@ def _cleaned(row: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, datetime):  # a timestamp column (pandas writes one)
             midnight = value.time() == time(0) and value.tzinfo is None
             value = value.date() if midnight else value.isoformat()  # else refused
-        elif name == "billed_points" and not isinstance(value, str):
+        elif name in ("billed_points", "dose", "group") and not isinstance(value, str):
             value = str(value)
         out[name] = value
     return out

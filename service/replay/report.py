@@ -22,6 +22,7 @@ from domain.billing import PricedClaim
 from service.contract.fields import number
 
 AMOUNT = pa.decimal128(14, 2)
+DOSE = pa.decimal128(10, 5)  # a drug's or material's 使用量
 # name and Parquet type of each column, in the CSV's order (new ones go last)
 COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("claim_id", pa.string()),
@@ -44,6 +45,8 @@ COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("special_condition", pa.bool_()),
     ("rule_table", pa.string()),
     ("rule_row", pa.int32()),
+    ("dose", DOSE),
+    ("group", pa.string()),
 )
 REPORT_COLUMNS = tuple(name for name, _ in COLUMNS)
 SCHEMA = pa.schema(list(COLUMNS))
@@ -75,6 +78,8 @@ def report_rows(priced: PricedClaim, matched: bool, patient: str | None) -> list
             x.special_condition,
             (x.rule or {}).get("table"),
             (x.rule or {}).get("row"),
+            x.line.dose,
+            x.line.group,
         ]
         for x in priced.lines
     ]
@@ -173,9 +178,10 @@ def _texts(column: pa.ChunkedArray, name: str) -> pa.Array:
     array = column.combine_chunks()
     kind = array.type
     if pa.types.is_decimal(kind):
-        cents = pc.cast(pc.multiply(array, 100), pa.int64()).fill_null(0)
-        found, at = np.unique(cents.to_numpy(), return_inverse=True)
-        text = pa.array([_number(c) for c in found.tolist()], pa.string())
+        scale = kind.scale
+        units = pc.cast(pc.multiply(array, 10**scale), pa.int64()).fill_null(0)
+        found, at = np.unique(units.to_numpy(), return_inverse=True)
+        text = pa.array([_number(c, scale) for c in found.tolist()], pa.string())
         array = pc.if_else(pc.is_valid(array), text.take(pa.array(at.ravel())), "")
     elif pa.types.is_boolean(kind):
         no = "no" if name == "claim_matched" else ""
@@ -185,11 +191,11 @@ def _texts(column: pa.ChunkedArray, name: str) -> pa.Array:
     return pc.fill_null(array, "")
 
 
-def _number(cents: int) -> str:
-    """`contract.fields.number` of a value in cents: 75, 288.5, 0.05."""
-    sign, cents = ("-", -cents) if cents < 0 else ("", cents)
-    whole, part = divmod(cents, 100)
-    return f"{sign}{whole}" + (f".{part:02d}".rstrip("0") if part else "")
+def _number(units: int, scale: int = 2) -> str:
+    """`contract.fields.number` of a value in 10^-scale: 75, 288.5, 0.05."""
+    sign, units = ("-", -units) if units < 0 else ("", units)
+    whole, part = divmod(units, 10**scale)
+    return f"{sign}{whole}" + (f".{part:0{scale}d}".rstrip("0") if part else "")
 
 
 class ParquetReport:

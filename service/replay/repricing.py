@@ -16,8 +16,9 @@ from service.pricing.answers import Answering
 from service.pricing.bulk import BulkPricer, Coded, Priced
 from service.pricing.claimed import Patients
 from service.pricing.columns import I64
+from service.pricing.supplies import NO_DOSE
 from service.replay.batches import NO_CENTS, ClaimRows
-from service.replay.report import AMOUNT, SCHEMA
+from service.replay.report import AMOUNT, DOSE, SCHEMA
 from service.replay.tally import SHOWN, Differing, Tally
 
 
@@ -63,6 +64,8 @@ class Repricer:
             pa.array(said.special),
             said.rule_table,
             pa.array(said.rule_row, pa.int32(), mask=said.rule_row < 0),
+            doses(rows.dose, rows.lines),
+            rows.group_names or pa.nulls(rows.lines, pa.string()),
         ]
         tally = Tally(
             rows.claims,
@@ -87,7 +90,17 @@ class Repricer:
             disease.indices.to_numpy(zero_copy_only=False).astype(np.int64),
             disease.dictionary.to_pylist(),
             rows.starts,
+            rows.dose,
+            rows.group,
         )
+
+
+def doses(dose: I64 | None, lines: int) -> pa.Array:
+    """The report's dose column (blank where a line gave none)."""
+    if dose is None:
+        return pa.nulls(lines, DOSE)
+    given = [None if d == NO_DOSE else Decimal(d).scaleb(-5) for d in dose.tolist()]
+    return pa.array(given, DOSE)
 
 
 def differing(

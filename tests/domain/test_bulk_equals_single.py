@@ -217,3 +217,68 @@ def test_patients_claims_priced_in_bulk_say_what_the_single_path_says(
 
 def _listed(column: object) -> list[object]:
     return column.tolist() if isinstance(column, np.ndarray) else column.to_pylist()
+
+
+# drugs (6…) and materials (7…) priced in yen: 剤 groups summed, the 告示's
+# rounding at its boundaries (15 円, .5 of a point) hit by small prices and doses
+SUPPLIES = ["610406079", "620005410", "622911101", "700030000", "729120000"]
+
+
+@st.composite
+def supply_book(draw: st.DrawFn) -> RuleBook:
+    intervals = []
+    for code in SUPPLIES:
+        cut = draw(st.integers(1, DAYS))
+        for start, end in ((0, cut), (cut, None)):
+            cents = draw(st.sampled_from([500, 1000, 1010, 1500, 1550, 14790, 11500]))
+            state = ItemState(
+                code=code, name=code, unit="yen", value=Decimal(cents) / 100
+            )
+            valid_to = START + timedelta(days=end) if end is not None else None
+            intervals.append(
+                Interval(START + timedelta(days=start), valid_to, state, "r", "s")
+            )
+    return RuleBook.of(intervals)
+
+
+supply_lines = st.builds(
+    ClaimLine,
+    code=st.sampled_from([*SUPPLIES, "A000"]),
+    date=st.integers(0, 3).map(lambda n: START + timedelta(days=n * 30)),
+    quantity=st.integers(1, 3),
+    dose=st.sampled_from(
+        [None, Decimal("0.5"), Decimal("1"), Decimal("2.25"), Decimal("0.00001")]
+    ),
+    group=st.sampled_from([None, "1", "2"]),
+)
+supply_claims = st.lists(
+    st.builds(
+        lambda ls: Claim("c", tuple(ls)), st.lists(supply_lines, min_size=1, max_size=8)
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("KAITEI_BULK_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(book=supply_book(), batch=supply_claims, parts=st.integers(1, 3))
+def test_drug_groups_and_materials_price_alike_in_bulk(
+    book: RuleBook, batch: list[Claim], parts: int
+) -> None:
+    bulk = BulkPricer(book).price(Lines.of(batch), workers=parts, min_part=1)
+    at = 0
+    for n, claim in enumerate(batch):
+        single = price_claim(claim, book)
+        for line in single.lines:
+            assert bulk.reason[at] == REASON_CODE[line.reason or ""], (claim, line)
+            assert Decimal(int(bulk.amount_cents[at])) / 100 == line.amount, (
+                claim,
+                line,
+            )
+            at += 1
+        assert Decimal(int(bulk.points_cents[n])) / 100 == single.total_points
+        assert Decimal(int(bulk.total_yen_cents()[n])) / 100 == single.total_yen

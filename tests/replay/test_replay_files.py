@@ -39,6 +39,8 @@ def rows_of(batch: list[Claim]) -> list[dict[str, object]]:
             "quantity": line.quantity,
             "disease": line.disease,
             "billed_points": None,
+            "dose": None if line.dose is None else str(line.dose),
+            "group": line.group,
         }
         for c in batch
         for line in c.lines
@@ -55,7 +57,14 @@ def write_formats(folder: Path) -> dict[str, Path]:
                 "id": c.id,
                 "patient": c.patient,
                 "lines": [
-                    {"code": x.code, "date": x.date.isoformat(), "disease": x.disease}
+                    {
+                        "code": x.code,
+                        "date": x.date.isoformat(),
+                        "quantity": x.quantity,
+                        "disease": x.disease,
+                        **({"dose": str(x.dose)} if x.dose is not None else {}),
+                        **({"group": x.group} if x.group is not None else {}),
+                    }
                     for x in c.lines
                 ],
             }

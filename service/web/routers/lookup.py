@@ -36,6 +36,7 @@ def sources(schedule: ScheduleDep) -> SourcesOut:
     held, counts = schedule.sources(), schedule.publication_counts()
     return SourcesOut(
         data_through=schedule.data_through(),
+        data_through_by_master=schedule.data_through_by_master(),
         count=len(held),
         sources=[SourceOut.of(p, counts.get(p.name)) for p in held],
     )

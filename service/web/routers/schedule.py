@@ -13,6 +13,7 @@ from service.contract.items import (
     DiffOut,
     DiffQuery,
     ItemOut,
+    MovesOut,
     ScheduleOut,
     ScheduleQuery,
     split_ids,
@@ -32,7 +33,11 @@ def read_schedule(
 ) -> ScheduleOut | Response:
     """Every item in force on `as_of`, ordered by code; `format=csv` for CSV."""
     as_of = query.as_of or today_in_japan()
-    intervals = schedule.schedule(as_of, query.known_at, query.scenario_ids())
+    intervals = [
+        i
+        for i in schedule.schedule(as_of, query.known_at, query.scenario_ids())
+        if query.keeps(i.state.code)
+    ]
     beyond = schedule.beyond_data_through(as_of)
     if query.format == "csv":
         return Response(
@@ -56,7 +61,7 @@ def read_diff(
     """What was added, abolished and changed between `from` and `to`."""
     found = schedule.diff(
         query.start, query.end, query.known_at, split_ids(query.scenario)
-    )
+    ).only(query.keeps)
     beyond = schedule.beyond_data_through(query.end)
     if query.format == "csv":
         return Response(
@@ -69,4 +74,5 @@ def read_diff(
         added=[ItemOut.of(i) for i in found.added],
         abolished=[ItemOut.of(i) for i in found.abolished],
         changed=[field_change_json(c) for c in found.changed],
+        moves=MovesOut.model_validate(found.moves(), from_attributes=True),
     )

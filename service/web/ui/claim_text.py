@@ -1,5 +1,5 @@
 """A claim typed into the pricing page: one line a row (`code, date, quantity,
-disease`; date, quantity and disease may be left out) or a claim's JSON."""
+disease, dose, group`; all but the code may be left out) or a claim's JSON."""
 
 from __future__ import annotations
 
@@ -9,17 +9,26 @@ from datetime import date
 from pydantic import ValidationError
 
 from domain.claims import Claim
-from service.contract.claims import ClaimIn, ClaimLineIn
+from service.contract.claims import ClaimIn, ClaimLineIn, disagreeing
 from service.web.ui.render import PageError
 
 MAX_LINES = 2000
-FIELD_NAMES = {"code": "コード", "date": "日付", "quantity": "回数", "disease": "主病"}
+FIELD_NAMES = {
+    "code": "コード",
+    "date": "日付",
+    "quantity": "回数",
+    "disease": "主病",
+    "dose": "使用量",
+    "group": "剤",
+}
 
 
 def read_claim(text: str, day: date | None) -> Claim:
     """The claim, or PageError naming the row and the field in words."""
     if not text.strip():
-        raise PageError("明細を入れてください（1行に「コード, 日付, 回数, 主病」）。")
+        raise PageError(
+            "明細を入れてください（1行に「コード, 日付, 回数, 主病, 使用量, 剤」）。"
+        )
     if text.lstrip().startswith("{"):
         try:
             return ClaimIn.model_validate_json(text).to_domain()
@@ -35,7 +44,7 @@ def read_claim(text: str, day: date | None) -> Claim:
     lines = []
     for number, row in enumerate(rows, 1):
         fields = [f.strip() for f in re.split(r"[,\t、，]", row)]
-        given = dict(zip(("code", "date", "quantity", "disease"), fields, strict=False))
+        given = dict(zip(FIELD_NAMES, fields, strict=False))
         given = {k: v for k, v in given.items() if v}
         if "date" not in given:
             if day is None:
@@ -48,6 +57,15 @@ def read_claim(text: str, day: date | None) -> Claim:
             lines.append(ClaimLineIn.model_validate(given).to_domain())
         except ValidationError as error:
             raise PageError(f"明細 {number} 行目: {_first(error)}") from None
+    found = disagreeing(lines)
+    if found is not None:
+        n, seen = found
+        raise PageError(
+            f"明細 {n + 1} 行目: 剤「{lines[n].group}」の回数（日数）が "
+            f"{lines[n].quantity} ですが、同じ日の同じ剤の {seen + 1} 行目は "
+            f"{lines[seen].quantity} です。1つの剤は1つの単位なので、回数をそろえて"
+            "ください。"
+        )
     return Claim("ui", tuple(lines))
 
 

@@ -14,7 +14,7 @@ from domain.master_fields import GROUP, as_map, described, goes_with
 from domain.rulebook import RuleBook
 from service.application import FeeSchedule
 from service.contract.fields import normalise_code
-from service.contract.words import OPS
+from service.contract.words import op_word
 from service.settings import Settings
 from service.web.dependencies import ScheduleDep, SettingsDep
 from service.web.ui.render import (
@@ -147,6 +147,9 @@ def item_page(
         attributes=attributes,
         partners=partners,
         group=as_map(current.state.attributes).get(GROUP) if current else None,
+        unit_name=as_map(current.state.attributes).get("unit_name")
+        if current
+        else None,
         chart=chart(history, day, recorded),
         rules=rules,
         more_rules=more,
@@ -155,7 +158,7 @@ def item_page(
         history_all=every,
         history_hidden=len(entries) - len(shown_entries),
         history_link=f"/ui/items/{code}?{urlencode({**query, 'history': 'all'})}",
-        ops=OPS,
+        op_word=op_word,
     )
 
 
@@ -176,10 +179,11 @@ def _empty(form: dict[str, str]) -> dict[str, object]:
         "chart": None,
         "rules": [],
         "history": [],
-        "ops": OPS,
+        "op_word": op_word,
         "current": None,
         "reason": None,
         "attributes": [],
+        "unit_name": None,
         "partners": (),
         "more_rules": 0,
     }

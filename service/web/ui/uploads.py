@@ -56,8 +56,9 @@ async def _upload(request: Request, limit: int) -> tuple[str, bytes, str]:
     name = Path(upload.filename).name
     if not FILE_NAME.match(name):
         raise PageError(
-            f"「{name}」は医科診療行為マスターのファイル名ではありません。"
-            "支払基金の名前のまま（s_ALL20261001.zip、s_20250901.csv）で選んでください。",
+            f"「{name}」は基本マスター（医科診療行為・医薬品・特定器材）のファイル名では"
+            "ありません。支払基金の名前のまま（s_ALL20261001.zip、s_20250901.csv、"
+            "y_20250813.csv、t_20250829.csv）で選んでください。",
             422,
         )
     content = await upload.read()
