@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -15,18 +16,21 @@ from domain.claims import Claim
 from service.cli.common import (
     as_instant,
     console,
+    fail,
     note_if_beyond,
     opened,
     refusals,
     scenario_ids,
 )
 from service.cli.lookups import AsJson, KnownAt, Scenario
+from service.cli.uke import replay_uke_file
 from service.contract.claims import ClaimIn, ClaimTooLongError, PricedClaimOut
 from service.contract.fields import number
 from service.replay.distributed import replay_on_this_machine
 from service.replay.files import size_of
 from service.replay.report import report_format
 from service.replay.run import replay_file
+from service.replay.uke_replay import is_uke
 from service.settings import Settings
 
 PRICED_COLUMNS = ("#", "date", "code", "qty", "unit value", "amount", "status")
@@ -65,6 +69,8 @@ def price(
         table.add_column(column)
     for x in out.lines:
         value = "" if x.unit_value is None else f"{number(x.unit_value)} {x.unit}"
+        if x.kind and x.yen is not None:  # a drug's or material's yen and unit
+            value += f" × {number(x.dose or Decimal(1))} = {number(x.yen)} yen"
         table.add_row(
             str(x.index),
             str(x.date),
@@ -89,6 +95,12 @@ def price(
             console.print(
                 f"line {x.index}: 特例条件: a person must check the exception"
             )
+        if x.kind and x.amount and x.unit_yen is not None:
+            console.print(
+                f"line {x.index}: {x.kind} unit{f' {x.group}' if x.group else ''}: "
+                f"{number(x.unit_yen)} yen → {x.unit_points} 点 × {x.quantity} "
+                f"({x.rounding})"
+            )
     billed = ""
     if out.billed_points is not None:
         difference = number(out.total_points - out.billed_points)
@@ -106,7 +118,8 @@ def replay(
         typer.Argument(
             help="Claims: JSON Lines (a claim or a claim's line a line), CSV or "
             "Parquet (a line a row: claim_id, patient, admission, code, date, "
-            "quantity, disease, billed_points)."
+            "quantity, disease, billed_points, dose, group), or a レセ電 file "
+            "(RECEIPTC.UKE, 医科), reported per 算定単位."
         ),
     ],
     known_at: KnownAt = None,
@@ -114,6 +127,13 @@ def replay(
     report: Annotated[
         Path | None,
         typer.Option(help="Write every priced line to this .csv or .parquet file."),
+    ] = None,
+    write_uke: Annotated[
+        Path | None,
+        typer.Option(
+            help="A .UKE only: write it back here with kaitei's 点数 (合計点数 and "
+            "GO recomputed; every other byte as it was)."
+        ),
     ] = None,
     workers: Annotated[
         int,
@@ -129,6 +149,13 @@ def replay(
     billed. A patient's claims count the ones before them in the file (list
     each patient's claims in date order) for the limits that span claims."""
     moment = as_instant(known_at)
+    if is_uke(claims_file):
+        with opened() as schedule:
+            book = schedule.rules(None, moment, scenario_ids(scenario))
+        replay_uke_file(claims_file, book, report, write_uke)
+        return
+    if write_uke is not None:
+        raise fail("--write-uke: the claims file is not a .UKE")
     with refusals():
         size = size_of(claims_file)
         if report is not None:

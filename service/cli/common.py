@@ -26,6 +26,7 @@ from service.importers.bundle import load_bundle_into, needs_bundle
 from service.importers.documents import DocumentError
 from service.importers.mhlw import MasterFileError
 from service.replay.files import ClaimFileError
+from service.replay.uke import UkeError
 from service.settings import Settings, SettingsError, store_name
 from service.store import eventsourcing_env
 
@@ -38,6 +39,7 @@ REFUSALS = (
     SettingsError,
     ClaimTooLongError,
     ClaimFileError,
+    UkeError,
     OSError,
     PersistenceError,  # the store refused (a lock, a connection): one line
 )

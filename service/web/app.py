@@ -27,6 +27,7 @@ from service.web.routers import (
     lookup,
     revisions,
     schedule,
+    uke,
 )
 
 
@@ -61,7 +62,7 @@ def create_app(
         summary="Revision history of Japan's medical fee schedule (診療報酬点数表).",
         lifespan=lifespan,
     )
-    routers = (revisions, items, lookup, schedule, changes, claims, imports, audit)
+    routers = (revisions, items, lookup, schedule, changes, claims, uke, imports, audit)
     for module in (*routers, health, ui):
         app.include_router(module.router)
     app.mount("/ui/static", ui.static, name="static")
