@@ -14,6 +14,7 @@ from domain.line_rules import (
     group_verdict,
     limit_verdict,
 )
+from domain.lookup import filed_under, is_kubun
 from domain.master_fields import unchecked_fields
 from domain.patients import History, PastLine, Patient
 from domain.priced import PricedClaim as PricedClaim
@@ -149,6 +150,24 @@ def _displaced(
     )
 
 
+def unknown(line: ClaimLine, book: RuleBook) -> str:
+    """Why a code is not billable at all, in words: a 区分番号 is answered with
+    the codes filed under it that day (A000 は区分番号です: 111000110 初診料, …)."""
+    if not is_kubun(line.code):
+        return f"no item {line.code} is recorded"
+    filed = filed_under(line.code, book.in_force(line.date))
+    if not filed:
+        return (
+            f"no item {line.code} is recorded (a 区分番号 with no code on {line.date})"
+        )
+    shown = ", ".join(f"{i.state.code} {i.state.name}" for i in filed[:8])
+    more = f" and {len(filed) - 8} more" if len(filed) > 8 else ""
+    return (
+        f"{line.code} は区分番号です: bill one of its codes on {line.date}: "
+        f"{shown}{more}"
+    )
+
+
 def _refusal(
     line: ClaimLine,
     found: Interval | None,
@@ -158,7 +177,7 @@ def _refusal(
     """The checks of the line on its own, and its add-on base."""
     if found is None:
         if not book.history(line.code):
-            return "unknown_code", f"no item {line.code} is recorded"
+            return "unknown_code", unknown(line, book)
         return "not_in_force", book.why_not_in_force(line.code, line.date)
     state = found.state
     if state.unit not in PRICED_UNITS:

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg import sql
 
+from domain.rulebook import RuleBook
 from service.application import FeeSchedule
 from service.store import eventsourcing_env
 from service.web.app import create_app
@@ -83,6 +84,16 @@ def bundled_schedule(bundled_url: str) -> Iterator[FeeSchedule]:
     app = FeeSchedule(eventsourcing_env(bundled_url))
     yield app
     app.close()
+
+
+@pytest.fixture
+def bundled_book(bundled_url: str) -> RuleBook:
+    """The bundle's rule book, as a replay prices with it."""
+    app = FeeSchedule(eventsourcing_env(bundled_url))
+    try:
+        return app.rules(None)
+    finally:
+        app.close()
 
 
 @pytest.fixture

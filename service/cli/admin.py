@@ -6,7 +6,6 @@ import sys
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from service.cli.common import console, fail, opened, refusals
 from service.settings import Settings, store_name
@@ -33,6 +32,8 @@ def serve(
     print(f"kaitei: the store is {store_name(settings.database_url)}", file=sys.stderr)
     # The web app opens the store itself, from the same settings; with several
     # workers the first to start loads the bundle, under the store's lock.
+    import uvicorn
+
     uvicorn.run(
         "service.web.app:create_app",
         factory=True,

@@ -25,7 +25,7 @@ from service.contract.items import ItemOut, split_ids
 from service.importers.bundle import load_bundle_into, needs_bundle
 from service.importers.documents import DocumentError
 from service.importers.mhlw import MasterFileError
-from service.replay.files import ClaimFileError
+from service.replay.errors import ClaimFileError
 from service.replay.uke import UkeError
 from service.settings import Settings, SettingsError, store_name
 from service.store import eventsourcing_env

@@ -79,6 +79,7 @@ def search(
             q=query,
             as_of=day,
             count=len(found),
+            offset=0,
             beyond_data_through=beyond,
             items=shown,
         )

@@ -217,12 +217,16 @@ class SearchQuery(AsOfQuery):
         "part of the name; full-width and half-width forms match alike.",
     )
     limit: int = Field(50, ge=1, le=1000, description="At most this many items.")
+    offset: int = Field(
+        0, ge=0, le=1_000_000, description="Skip this many matches (the next page)."
+    )
 
 
 class SearchOut(BaseModel):
     q: str
     as_of: date
     count: int = Field(description="How many items match (items holds `limit`).")
+    offset: int = Field(0, description="How many matches were skipped.")
     beyond_data_through: bool = Field(False, description=BEYOND)
     items: list[ItemOut]
 

@@ -19,7 +19,10 @@ from pydantic import ValidationError
 
 from domain.claims import Claim
 from service.contract.claims import ClaimIn
+from service.replay.errors import ClaimFileError
 from service.textfiles import EncodingError, file_encoding
+
+__all__ = ["ClaimFileError"]
 
 # A claim's line as a row; claim_id, code and date are required.
 ROW_COLUMNS = (
@@ -40,10 +43,6 @@ FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "pa
 BATCH_ROWS = 65_536
 
 Advance = Callable[[int], None]  # told how far the file is read (bytes or rows)
-
-
-class ClaimFileError(ValueError):
-    """A claim file that cannot be read as claims; says where and why."""
 
 
 @dataclass(frozen=True)

@@ -152,14 +152,19 @@ def test_bulk_and_single_claim_pricing_agree(
     book: RuleBook, batch: list[Claim], parts: int
 ) -> None:
     # parts > 1: cut at claim boundaries and priced in threads, as large inputs are
-    bulk = BulkPricer(book).price(Lines.of(batch), workers=parts, min_part=1)
+    assert_priced_alike(book, batch, parts)
 
+
+def assert_priced_alike(book: RuleBook, batch: list[Claim], parts: int) -> None:
+    """Every line's reason and amount and every claim's totals, in bulk and
+    one claim at a time."""
+    bulk = BulkPricer(book).price(Lines.of(batch), workers=parts, min_part=1)
     at = 0
     for n, claim in enumerate(batch):
         single = price_claim(claim, book)
         for line in single.lines:
             assert bulk.reason[at] == REASON_CODE[line.reason or ""], (claim, line)
-            assert Decimal(int(bulk.amount_cents[at])) / 100 == line.amount
+            assert Decimal(int(bulk.amount_cents[at])) / 100 == line.amount, line
             at += 1
         assert Decimal(int(bulk.points_cents[n])) / 100 == single.total_points
         assert Decimal(int(bulk.total_yen_cents()[n])) / 100 == single.total_yen
@@ -269,16 +274,4 @@ supply_claims = st.lists(
 def test_drug_groups_and_materials_price_alike_in_bulk(
     book: RuleBook, batch: list[Claim], parts: int
 ) -> None:
-    bulk = BulkPricer(book).price(Lines.of(batch), workers=parts, min_part=1)
-    at = 0
-    for n, claim in enumerate(batch):
-        single = price_claim(claim, book)
-        for line in single.lines:
-            assert bulk.reason[at] == REASON_CODE[line.reason or ""], (claim, line)
-            assert Decimal(int(bulk.amount_cents[at])) / 100 == line.amount, (
-                claim,
-                line,
-            )
-            at += 1
-        assert Decimal(int(bulk.points_cents[n])) / 100 == single.total_points
-        assert Decimal(int(bulk.total_yen_cents()[n])) / 100 == single.total_yen
+    assert_priced_alike(book, batch, parts)

@@ -16,24 +16,18 @@ import pytest
 
 from bench.mix import claims
 from domain.rulebook import RuleBook
-from service.application import FeeSchedule
 from service.replay import batches
 from service.replay.files import ROW_COLUMNS, read_claims
 from service.replay.report import report_rows, report_writer
 from service.replay.run import priced_in_turn, replay_file
-from service.store import eventsourcing_env
 from tests.replay.test_replay_files import rows_of
 
 MIX = claims(1_500)
 
 
 @pytest.fixture
-def book(bundled_url: str) -> RuleBook:
-    schedule = FeeSchedule(eventsourcing_env(bundled_url))
-    try:
-        return schedule.rules(None)
-    finally:
-        schedule.close()
+def book(bundled_book: RuleBook) -> RuleBook:
+    return bundled_book
 
 
 def reference(source: Path, book: RuleBook, report: Path) -> None:

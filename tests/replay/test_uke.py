@@ -14,12 +14,10 @@ import pytest
 from bench.mix import claims
 from domain.claims import Claim, ClaimLine
 from domain.rulebook import RuleBook
-from service.application import FeeSchedule
 from service.importers.shobyomei import bundled_diseases
 from service.replay.uke import read_uke
 from service.replay.uke_replay import UnitAnswer, replay_uke
 from service.replay.uke_write import draft_uke, write_back
-from service.store import eventsourcing_env
 from tests.cli.test_cli import kaitei
 
 SAMPLES = Path(__file__).parents[2] / ".." / "shared" / "uke" / "samples"
@@ -41,12 +39,8 @@ COUNTED = {
 
 
 @pytest.fixture
-def book(bundled_url: str) -> RuleBook:
-    schedule = FeeSchedule(eventsourcing_env(bundled_url))
-    try:
-        return schedule.rules(None)
-    finally:
-        schedule.close()
+def book(bundled_book: RuleBook) -> RuleBook:
+    return bundled_book
 
 
 @pytest.mark.parametrize("name", sorted(COUNTED))

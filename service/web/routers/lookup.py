@@ -25,8 +25,9 @@ def search(query: Annotated[SearchQuery, Query()], schedule: ScheduleDep) -> Sea
         q=query.q,
         as_of=as_of,
         count=len(found),
+        offset=query.offset,
         beyond_data_through=schedule.beyond_data_through(as_of),
-        items=[ItemOut.of(i) for i in found[: query.limit]],
+        items=[ItemOut.of(i) for i in found[query.offset : query.offset + query.limit]],
     )
 
 

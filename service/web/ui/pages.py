@@ -42,9 +42,12 @@ def search_page(
     schedule: ScheduleDep,
     q: str = "",
     as_of: str | None = None,
+    offset: str = "0",
 ) -> HTMLResponse:
-    """One box for a code, a 区分番号 or a name; results on a date."""
-    context: dict[str, object] = {"q": q, "items": [], "count": 0}
+    """One box for a code, a 区分番号 or a name; results on a date, a page of
+    100 at a time."""
+    skip = int(offset) if offset.isascii() and offset.isdigit() else 0
+    context: dict[str, object] = {"q": q, "items": [], "count": 0, "offset": skip}
     try:
         day = day_or_today(as_of, "適用日")
     except PageError as error:
@@ -59,7 +62,7 @@ def search_page(
         )
     if q.strip():
         found = schedule.search(q.strip()[:200], day, None)
-        context.update(items=found[:100], count=len(found))
+        context.update(items=found[skip : skip + PAGE], count=len(found))
     return page(
         request,
         schedule,
@@ -68,6 +71,9 @@ def search_page(
         as_of=day.isoformat(),
         context=context,
     )
+
+
+PAGE = 100  # search results a page
 
 
 @router.get("/ui/items/{code}", response_class=HTMLResponse)

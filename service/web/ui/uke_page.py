@@ -8,13 +8,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from starlette.datastructures import UploadFile
 
 from service.importers.shobyomei import bundled_diseases
 from service.replay.uke import UkeError, UkeFile, read_uke
 from service.replay.uke_replay import UnitAnswer, replay_uke, tally
 from service.web.dependencies import ScheduleDep, SettingsDep
 from service.web.ui.render import PageError, page
+from service.web.ui.uploads import uploaded
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 500  # units listed on the page (differing first)
@@ -31,7 +31,8 @@ async def uke_page(
 ) -> HTMLResponse:
     """Replay the uploaded file; the page of its units."""
     try:
-        name, content = await _upload(request, settings.max_import_bytes)
+        missing = "照合するレセ電ファイル（RECEIPTC.UKE）を選んでください。"
+        name, content, _ = await uploaded(request, settings.max_import_bytes, missing)
         uke = read_uke(name, content)
     except PageError as error:
         return page(
@@ -63,20 +64,3 @@ def _result(name: str, uke: UkeFile, answers: list[UnitAnswer]) -> dict[str, obj
         "answers": ordered[:SHOWN],
         "more": max(0, len(ordered) - SHOWN),
     }
-
-
-async def _upload(request: Request, limit: int) -> tuple[str, bytes]:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PageError(f"ファイルが大きすぎます（上限 {limit:,} バイト）。", 413)
-    try:
-        form = await request.form(max_files=1, max_fields=2)
-    except Exception:  # not a form at all (multipart's own parse errors)
-        raise PageError("ファイルを選んで「照合する」を押してください。") from None
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise PageError("照合するレセ電ファイル（RECEIPTC.UKE）を選んでください。")
-    content = await upload.read()
-    if len(content) > limit:
-        raise PageError(f"ファイルが大きすぎます（上限 {limit:,} バイト）。", 413)
-    return upload.filename, content

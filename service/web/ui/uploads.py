@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from domain.errors import DomainError
 from service.application.context import os_user
@@ -42,18 +42,30 @@ async def upload_page(
     return sources(request, schedule, settings, done=said(done, name))
 
 
-async def _upload(request: Request, limit: int) -> tuple[str, bytes, str]:
+async def uploaded(
+    request: Request, limit: int, missing: str
+) -> tuple[str, bytes, FormData]:
+    """A page's file upload (field `file`): its name, its bytes and the form;
+    refused in words (`missing` when no file was chosen)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise PageError(f"ファイルが大きすぎます（上限 {limit:,} バイト）。", 413)
     try:
         form = await request.form(max_files=1, max_fields=4)
     except Exception:  # not a form at all (multipart's own parse errors)
-        raise PageError("ファイルを選んで「取り込む」を押してください。") from None
-    upload, token = form.get("file"), form.get("token")
+        raise PageError("ファイルを選んでからボタンを押してください。") from None
+    upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise PageError("取り込むマスターファイルを選んでください。")
-    name = Path(upload.filename).name
+        raise PageError(missing)
+    content = await upload.read()
+    if len(content) > limit:
+        raise PageError(f"ファイルが大きすぎます（上限 {limit:,} バイト）。", 413)
+    return Path(upload.filename).name, content, form
+
+
+async def _upload(request: Request, limit: int) -> tuple[str, bytes, str]:
+    missing = "取り込むマスターファイルを選んでください。"
+    name, content, form = await uploaded(request, limit, missing)
     if not FILE_NAME.match(name):
         raise PageError(
             f"「{name}」は基本マスター（医科診療行為・医薬品・特定器材）のファイル名では"
@@ -61,9 +73,7 @@ async def _upload(request: Request, limit: int) -> tuple[str, bytes, str]:
             "y_20250813.csv、t_20250829.csv）で選んでください。",
             422,
         )
-    content = await upload.read()
-    if len(content) > limit:
-        raise PageError(f"ファイルが大きすぎます（上限 {limit:,} バイト）。", 413)
+    token = form.get("token")
     return name, content, token if isinstance(token, str) else ""
 
 
