@@ -16,6 +16,7 @@ from service.cli.common import (
     as_date,
     as_instant,
     console,
+    fail,
     items_table,
     normalise,
     note_if_beyond,
@@ -23,9 +24,10 @@ from service.cli.common import (
     scenario_ids,
 )
 from service.contract.audit import field_json, history_json
+from service.contract.diff_sheet import KINDS, diff_rows, diff_sheet, wanted
 from service.contract.items import ItemAnswer, ItemOut, SearchOut, item_json
 from service.contract.sources import SourceOut, SourcesOut
-from service.contract.tables import diff_csv, schedule_csv
+from service.contract.tables import schedule_csv
 from service.contract.words import change_text, op_word
 from service.settings import Settings, store_name
 
@@ -187,14 +189,28 @@ def diff(
     known_at: KnownAt = None,
     scenario: Scenario = None,
     as_csv: AsCsv = False,
+    chapter: Annotated[
+        str, typer.Option(help="Only this 章 (A … O; - for no 区分番号).")
+    ] = "",
+    kind: Annotated[str, typer.Option(help="Only added, abolished or changed.")] = "",
+    q: Annotated[str, typer.Option(help="Only codes, 区分番号 or names with it.")] = "",
+    encoding: Annotated[
+        str, typer.Option(help="The CSV's encoding: utf-8 (with BOM) or cp932.")
+    ] = "utf-8",
 ) -> None:
-    """What was added, abolished and changed between two dates."""
+    """What was added, abolished and changed between two dates (a 章, a kind of
+    change or a name part at a time)."""
     first, last, moment = as_date(start), as_date(end), as_instant(known_at)
+    if kind not in ("", *KINDS) or encoding not in ("utf-8", "cp932"):
+        raise fail("--kind: added, abolished or changed; --encoding: utf-8 or cp932")
     with opened() as schedule:
         found = schedule.diff(first, last, moment, scenario_ids(scenario))
+        rows = diff_rows(found, schedule.rules(None, moment), last)
         note_if_beyond(schedule, last)
+    kept = [r for r in rows if wanted(r, chapter, kind, q)]
+    found = found.only({r.code for r in kept}.__contains__)
     if as_csv:
-        sys.stdout.write(diff_csv(found).lstrip("\ufeff"))
+        sys.stdout.buffer.write(diff_sheet(kept, encoding))
         return
     console.print(items_table(found.added, f"added ({len(found.added)})"))
     console.print(items_table(found.abolished, f"abolished ({len(found.abolished)})"))

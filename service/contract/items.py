@@ -257,9 +257,43 @@ class DiffQuery(WindowQuery):
         description="Only items of this kind (procedure, drug, material): "
         "`item_kind=drug` over 2025-03-31 → 2025-04-01 is the 薬価改定",
     )
+    chapter: str = Field(
+        "",
+        max_length=1,
+        pattern=r"^[A-O-]?$",
+        description="Only this 章 of the 区分番号 (A … O; `-` those without one)",
+    )
+    kind: Literal["", "added", "abolished", "changed"] = Field(
+        "", description="Only this kind of change"
+    )
+    q: str = Field(
+        "", max_length=200, description="Only items whose code, 区分番号 or name has it"
+    )
+    encoding: Literal["utf-8", "cp932"] = Field(
+        "utf-8",
+        description="The CSV's encoding: UTF-8 with a BOM (Excel), or cp932 "
+        "(Shift_JIS) for tools that want it",
+    )
 
     def keeps(self, code: str) -> bool:
         return self.item_kind is None or kind_name(code) == self.item_kind
+
+
+class RuleRowOut(BaseModel):
+    """One rule added or removed (`/schedule/diff/rules`)."""
+
+    code: str
+    kubun: str
+    name: str
+    rule: str = Field(
+        description="limits, exclusions, groups, eligible_diseases or addon_to"
+    )
+    change: Literal["added", "removed"]
+    other: str = Field(description="The other code, the disease or the group")
+    detail: str = Field(description="Scope and keep, max/per (unit), 加算識別")
+    table: str
+    row: int | None
+    revision: str
 
 
 class MovesOut(BaseModel):

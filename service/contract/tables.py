@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from domain.timeline import Interval
-from service.application.results import Diff
-from service.contract.audit import field_json
 from service.contract.items import ItemOut, item_json
 
 CSV_HEADER = tuple(ItemOut.model_fields)
@@ -46,42 +43,3 @@ def _sheet(header: Sequence[str]) -> tuple[io.StringIO, Any]:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     return out, writer
-
-
-DIFF_HEADER = (
-    "change",
-    "code",
-    "name",
-    "field",
-    "before",
-    "after",
-    "revision",
-    "source",
-)
-
-
-def diff_csv(found: Diff) -> str:
-    """A schedule diff as one CSV a spreadsheet opens: added, abolished, changed."""
-    out, writer = _sheet(DIFF_HEADER)
-    for kind, intervals in (("added", found.added), ("abolished", found.abolished)):
-        for i in intervals:
-            s = i.state
-            value = f"{s.value} {s.unit}"
-            before, after = ("", value) if kind == "added" else (value, "")
-            writer.writerow(
-                (kind, s.code, s.name, "", before, after, i.revision, i.source)
-            )
-    for c in found.changed:
-        writer.writerow(
-            (
-                "changed",
-                c.code,
-                c.name,
-                c.field,
-                json.dumps(field_json(c.before), ensure_ascii=False),
-                json.dumps(field_json(c.after), ensure_ascii=False),
-                c.revision,
-                c.source,
-            )
-        )
-    return out.getvalue()

@@ -222,7 +222,8 @@ def test_history_and_diff_print_what_changed(database_url: str, tmp_path: Path) 
     assert [e["after"] for e in json.loads(history.stdout)][1] == {"value": 75}
     assert "changed (1)" in diff.stdout
     assert "r6-2024" in diff.stdout
-    assert diff_csv.stdout.splitlines()[1].startswith("changed,A001,再診料,value,73,75")
+    assert diff_csv.stdout.startswith("\ufeffkubun,chapter,change,code")  # Excel
+    assert ",changed,A001,再診料,value,73,75," in diff_csv.stdout.splitlines()[1]
     assert backwards.returncode == 1
     assert "after" in backwards.stderr
 

@@ -4,6 +4,8 @@ keeps a screenshot in tests/artifacts/ (not committed) for a person to look at."
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
@@ -74,6 +76,8 @@ def test_the_2024_diff_lists_shoshin_and_saishin_and_downloads_csv(
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "111000110" in text
     assert "112007410" in text
+    rows = list(csv.DictReader(io.StringIO(text)))  # the page's filters kept
+    assert {(r["chapter"], r["change"]) for r in rows} == {("A", "changed")}
 
 
 def test_pricing_seed_002s_visit_on_two_dates(page: Page) -> None:

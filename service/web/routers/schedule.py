@@ -9,16 +9,24 @@ from fastapi.responses import Response
 
 from service.application.context import today_in_japan
 from service.contract.audit import field_change_json
+from service.contract.diff_sheet import (
+    diff_rows,
+    diff_sheet,
+    rule_rows,
+    rules_sheet,
+    wanted,
+)
 from service.contract.items import (
     DiffOut,
     DiffQuery,
     ItemOut,
     MovesOut,
+    RuleRowOut,
     ScheduleOut,
     ScheduleQuery,
     split_ids,
 )
-from service.contract.tables import diff_csv, schedule_csv
+from service.contract.tables import schedule_csv
 from service.web.dependencies import ScheduleDep
 
 router = APIRouter(prefix="/schedule", tags=["schedule"])
@@ -53,6 +61,34 @@ def read_schedule(
 
 
 @router.get(
+    "/diff/rules",
+    response_model=list[RuleRowOut],
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def read_rule_diff(
+    query: Annotated[DiffQuery, Query()], schedule: ScheduleDep
+) -> list[RuleRowOut] | Response:
+    """The rules (背反, 算定回数, 入院基本料, 対象疾患, 加算の基本項目) added or
+    removed between `from` and `to`: one row a pair."""
+    found = schedule.diff(
+        query.start, query.end, query.known_at, split_ids(query.scenario)
+    ).only(query.keeps)
+    book = schedule.rules(None, query.known_at)
+    rows = [
+        r
+        for r in rule_rows(found.changed, book, query.end)
+        if (not query.chapter or (r.kubun[:1] or "-") == query.chapter)
+        and (not query.q or query.q in r.name or r.code.startswith(query.q))
+    ]
+    if query.format == "csv":
+        return Response(
+            rules_sheet(rows, query.encoding),
+            media_type=f"text/csv; charset={query.encoding}",
+        )
+    return [RuleRowOut.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.get(
     "/diff", response_model=DiffOut, responses={200: {"content": {"text/csv": {}}}}
 )
 def read_diff(
@@ -62,11 +98,14 @@ def read_diff(
     found = schedule.diff(
         query.start, query.end, query.known_at, split_ids(query.scenario)
     ).only(query.keeps)
+    rows = diff_rows(found, schedule.rules(None, query.known_at), query.end)
+    kept = [r for r in rows if wanted(r, query.chapter, query.kind, query.q)]
+    found = found.only({r.code for r in kept}.__contains__)
     beyond = schedule.beyond_data_through(query.end)
     if query.format == "csv":
         return Response(
-            diff_csv(found),
-            media_type="text/csv; charset=utf-8",
+            diff_sheet(kept, query.encoding),
+            media_type=f"text/csv; charset={query.encoding}",
             headers={BEYOND_HEADER: str(beyond).lower()},
         )
     return DiffOut(

@@ -16,6 +16,7 @@ from domain.billing import PricedClaim, PricedLine
 from domain.claims import Claim
 from domain.errors import DomainError
 from domain.rulebook import RuleBook
+from service.contract.diff_sheet import CHAPTERS, KINDS, DiffRow, diff_rows, wanted
 from service.contract.items import split_ids
 from service.contract.words import amount
 from service.web.dependencies import ScheduleDep
@@ -23,25 +24,6 @@ from service.web.ui.claim_text import read_claim
 from service.web.ui.render import PageError, page, typed_day
 
 router = APIRouter(include_in_schema=False)
-CHAPTERS = {
-    "A": "A 基本診療料",
-    "B": "B 医学管理等",
-    "C": "C 在宅医療",
-    "D": "D 検査",
-    "E": "E 画像診断",
-    "F": "F 投薬",
-    "G": "G 注射",
-    "H": "H リハビリテーション",
-    "I": "I 精神科専門療法",
-    "J": "J 処置",
-    "K": "K 手術",
-    "L": "L 麻酔",
-    "M": "M 放射線治療",
-    "N": "N 病理診断",
-    "O": "O その他",
-    "-": "区分番号なし（食事療養・標準負担額など）",
-}
-KINDS = {"added": "新設", "abolished": "廃止", "changed": "変更"}
 FIELDS = {
     "value": "点数・金額",
     "name": "名称",
@@ -68,8 +50,10 @@ REASONS = {
 
 
 @dataclass(frozen=True)
-class DiffRow:
-    kind: str
+class PageRow:
+    """A diff row as the page shows it, in words."""
+
+    kind: str  # 新設, 廃止, 変更
     code: str
     kubun: str
     name: str
@@ -118,18 +102,22 @@ def diff_page(
             error=str(error),
             context=form,
         )
-    rows = _rows(schedule, day_from, day_to)
-    counts = {k: len({r.code for r in rows if r.kind == v}) for k, v in KINDS.items()}
-    wanted = [r for r in rows if _wanted(r, chapter, KINDS.get(kind, ""), q.strip())]
+    rows = diff_rows(schedule.diff(day_from, day_to), schedule.rules(None), day_to)
+    counts = {k: len({r.code for r in rows if r.kind == k}) for k in KINDS}
+    kept = [r for r in rows if wanted(r, chapter, kind, q.strip())]
     groups = [
         {
             "key": key,
             "title": title,
-            "rows": [r for r in wanted if _chapter(r.kubun) == key],
+            "rows": [_shown_row(r) for r in kept if r.chapter == key],
         }
         for key, title in CHAPTERS.items()
     ]
-    csv_query = urlencode({"from": day_from, "to": day_to, "format": "csv"})
+    filters = {"chapter": chapter, "kind": kind, "q": q.strip()}
+    csv_query = urlencode(
+        {"from": day_from, "to": day_to, "format": "csv"}
+        | {k: v for k, v in filters.items() if v}
+    )
     form.update(
         start=day_from.isoformat(),
         end=day_to.isoformat(),
@@ -140,39 +128,17 @@ def diff_page(
     return page(request, schedule, "diff.html", days=(day_from, day_to), context=form)
 
 
-def _rows(schedule: ScheduleDep, start: date, end: date) -> list[DiffRow]:
-    found = schedule.diff(start, end)
-    book = schedule.rules(None)
-    rows = [
-        DiffRow(
-            label,
-            i.state.code,
-            i.state.kubun or "",
-            i.state.name,
-            "",
-            "" if label == "新設" else _shown(i.state.value),
-            "" if label == "廃止" else _shown(i.state.value),
-            i.revision,
-        )
-        for label, items in (("新設", found.added), ("廃止", found.abolished))
-        for i in items
-    ]
-    for change in found.changed:
-        now = book.on(change.code, end)
-        kubun = now.state.kubun or "" if now else ""
-        rows.append(
-            DiffRow(
-                "変更",
-                change.code,
-                kubun,
-                change.name,
-                FIELDS.get(change.field, change.field),
-                _shown(change.before),
-                _shown(change.after),
-                change.revision,
-            )
-        )
-    return sorted(rows, key=lambda r: (r.kubun or "~", r.code, r.kind))
+def _shown_row(row: DiffRow) -> PageRow:
+    return PageRow(
+        KINDS[row.kind],
+        row.code,
+        row.kubun,
+        row.name,
+        FIELDS.get(row.field, row.field),
+        _shown(row.before),
+        _shown(row.after),
+        row.revision,
+    )
 
 
 def _shown(value: object) -> str:
@@ -181,20 +147,6 @@ def _shown(value: object) -> str:
     if isinstance(value, tuple | list):
         return f"{len(value)} 件"
     return "" if value is None else str(value)
-
-
-def _chapter(kubun: str) -> str:
-    return kubun[:1] if kubun[:1] in CHAPTERS else "-"
-
-
-def _wanted(row: DiffRow, chapter: str, kind: str, q: str) -> bool:
-    return (
-        (not chapter or _chapter(row.kubun) == chapter)
-        and (not kind or row.kind == kind)
-        and (
-            not q or q in row.name or row.code.startswith(q) or row.kubun.startswith(q)
-        )
-    )
 
 
 @router.get("/ui/price", response_class=HTMLResponse)
