@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date
@@ -16,7 +17,12 @@ import pytest
 from domain.errors import ItemNotFoundError
 from domain.supplies import kind_of
 from service.application import FeeSchedule
-from service.importers.bundle import MASTER_ARCHIVE, bundled_masters, load_bundle
+from service.importers.bundle import (
+    MASTER_ARCHIVE,
+    bundle_ids,
+    bundled_masters,
+    load_bundle,
+)
 from service.importers.documents import bundled_documents, read_document
 from tests.servers import kaitei_serve
 
@@ -199,3 +205,27 @@ def test_the_schedule_on_2025_09_01_is_the_official_code_list(
     assert set(ours) - set(official) == set()
     assert set(official) - set(ours) == set()
     assert {c: n for c, n in ours.items() if official[c] != n} == {}
+
+
+def test_the_readme_figures_are_the_bundles(bundled: FeeSchedule) -> None:
+    # README's walk-through says how many publications a first start records
+    # and how many items the schedule of 2024-06-01 holds, by kind
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    publications = re.search(r"([\d,]+) publications\. It prints", readme)
+    items = re.search(r"# ([\d,]+) items\n", readme)
+    kinds = re.search(r"# ([\d,]+) \(drug ([\d,]+), material ([\d,]+)\)", readme)
+    assert publications
+    assert items
+    assert kinds
+    on = bundled.schedule(date(2024, 6, 1), None)
+    count = {
+        k: sum(1 for i in on if (kind_of(i.state.code) or "procedure") == k)
+        for k in ("procedure", "drug", "material")
+    }
+    assert int(publications[1]) == len(bundle_ids())
+    assert int(items[1].replace(",", "")) == len(on)
+    assert [int(x.replace(",", "")) for x in kinds.groups()] == [
+        count["procedure"],
+        count["drug"],
+        count["material"],
+    ]
