@@ -259,3 +259,28 @@ def test_a_drug_is_found_by_its_generic_name_and_yj_code(bundled_client) -> None
     assert "610406079" in codes("2325003B2ZZZ")  # its 一般名コード
     assert "610406079" in codes("ファモチジン散")  # in its 一般名処方の記載
     assert codes("ガスター散")[0] == "610406079"
+
+
+def test_the_drugs_of_2026_01_16_are_the_full_file_of_that_day(
+    bundled_client,
+) -> None:
+    # every code of y_ALL20260116.tsv is in force that day at the file's price;
+    # the codes the history holds and the file lacks are the ones the import
+    # reported kept (never abolished by guess)
+    rows = (SHARED / "iyakuhin" / "y_ALL20260116.tsv").read_text("utf-8")
+    prices = {
+        f[2]: float(f[11]) for f in (r.split("\t") for r in rows.splitlines()) if f[0]
+    }
+    held = bundled_client.get(
+        "/schedule", params={"as_of": "2026-01-16", "kind": "drug"}
+    ).json()["items"]
+    ours = {i["code"]: i["value"] for i in held}
+    differing = {c: (p, ours.get(c)) for c, p in prices.items() if ours.get(c) != p}
+    assert differing == {}
+    title = next(
+        s["title"]
+        for s in bundled_client.get("/sources").json()["sources"]
+        if s["name"] == "y_ALL20260116.tsv"
+    )
+    kept = len(set(ours) - set(prices))
+    assert f"{kept} コードはファイルになく据え置き" in title

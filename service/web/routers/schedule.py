@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from pydantic import TypeAdapter
 
 from service.application.context import today_in_japan
 from service.contract.audit import field_change_json
@@ -24,12 +25,14 @@ from service.contract.items import (
     RuleRowOut,
     ScheduleOut,
     ScheduleQuery,
+    item_json,
     split_ids,
 )
 from service.contract.tables import schedule_csv
 from service.web.dependencies import ScheduleDep
 
 router = APIRouter(prefix="/schedule", tags=["schedule"])
+ITEMS = TypeAdapter(list[ItemOut])
 BEYOND_HEADER = "Kaitei-Beyond-Data-Through"  # the CSV's `beyond_data_through`
 
 
@@ -53,11 +56,12 @@ def read_schedule(
             media_type="text/csv; charset=utf-8",
             headers={BEYOND_HEADER: str(beyond).lower()},
         )
-    return ScheduleOut(
+    out = ScheduleOut(
         as_of=as_of,
         beyond_data_through=beyond,
-        items=[ItemOut.of(i) for i in intervals],
-    )
+        items=ITEMS.validate_python([item_json(i) for i in intervals]),
+    )  # validated once, written straight (31,000 items: 6.3 s → ~2 s)
+    return Response(out.model_dump_json(), media_type="application/json")
 
 
 @router.get(

@@ -39,6 +39,11 @@ THE_FILE = {
 }
 
 
+def _refused(status: int, loc: list[str], message: str) -> HTTPException:
+    """A refusal in the shape of FastAPI's own 422 (loc, msg, type)."""
+    return HTTPException(status, [{"loc": loc, "msg": message, "type": "uke_refused"}])
+
+
 class UkeProblemOut(BaseModel):
     line: int
     field: str
@@ -80,7 +85,7 @@ async def replay_uke_file(
     try:
         uke = read_uke("RECEIPTC.UKE", content)
     except UkeError as error:
-        raise HTTPException(422, [{"loc": ["body"], "msg": str(error)}]) from None
+        raise _refused(422, ["body"], str(error)) from None
 
     def replayed() -> list[UnitAnswer]:
         book = schedule.rules(None, known_at, split_ids(scenario))
@@ -111,24 +116,17 @@ async def _file(request: Request, limit: int) -> bytes:
         try:
             form = await request.form(max_files=1, max_fields=4)
         except Exception:  # multipart's own parse errors
-            raise HTTPException(
-                422, [{"loc": ["body"], "msg": "not a multipart form with `file`"}]
-            ) from None
+            raise _refused(422, ["body"], "not a multipart form with `file`") from None
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
-            raise HTTPException(
-                422, [{"loc": ["body", "file"], "msg": "send the file in `file`"}]
-            )
+            raise _refused(422, ["body", "file"], "send the file in `file`")
         content = await upload.read()
     else:
         content = await request.body()
     if len(content) > limit:
-        raise HTTPException(
-            413,
-            [{"loc": ["body"], "msg": f"over {limit} bytes (KAITEI_MAX_IMPORT_BYTES)"}],
-        )
+        raise _refused(413, ["body"], f"over {limit} bytes (KAITEI_MAX_IMPORT_BYTES)")
     if not content:
-        raise HTTPException(422, [{"loc": ["body"], "msg": "no file was sent"}])
+        raise _refused(422, ["body"], "no file was sent")
     return content
 
 
