@@ -56,6 +56,10 @@ class MasterRow:
     attributes: Mapping[str, str] | None = field(default=None, compare=False)
     kana: str = ""  # col 7, 省略カナ名称 (half-width)
     master: str = "s"  # s 医科診療行為, y 医薬品, t 特定器材
+    # the row says the code has no end (a full file's row without 廃止年月日, a
+    # 医薬品 row clearing its 経過措置年月日): an abolition recorded after its
+    # date no longer stands
+    without_end: bool = False
 
     def unit(self) -> str | None:
         units = UNITS_OF[self.master]
@@ -134,8 +138,11 @@ class MovedAbolition:
 
 
 def moved_abolitions(master: MasterFile, book: RuleBook) -> list[MovedAbolition]:
-    """The `9` rows that move an abolition `book` holds to a later date."""
-    moved = []
+    """The `9` rows that move an abolition `book` holds to a later date, and
+    the rows that say a code has no end where `book` ends it after the row's
+    date (621498801: 経過措置 to 2025-09-30 set by y_20250630.csv, cleared by
+    y_20250715.csv, in force in the full file of 2026-01-16)."""
+    moved = [m for row in master.rows if (m := _unended(row, master, book))]
     for row in master.rows:
         if row.kind != "9" or not row.last_day or row.last_day == STILL_VALID:
             continue
@@ -147,6 +154,26 @@ def moved_abolitions(master: MasterFile, book: RuleBook) -> list[MovedAbolition]
         if earlier and book.on(row.code, max(earlier)) is None:
             moved.append(MovedAbolition(row.code, max(earlier), row.line))
     return moved
+
+
+def _unended(
+    row: MasterRow, master: MasterFile, book: RuleBook
+) -> MovedAbolition | None:
+    if not row.without_end or row.kind in ("1", "9"):
+        return None
+    day = _day(row.changed_on) if row.changed_on else master.published
+    if book.on(row.code, day) is None:
+        return None  # not in force on its date: introduced (or revived) anew
+    ends = [
+        i.valid_to
+        for i in book.history(row.code)
+        if i.valid_to and i.valid_to > day and book.on(row.code, i.valid_to) is None
+    ]
+    # a full file is the state on its publication date: it withdraws an end
+    # on or before it, not one announced for later (its rows say 99999999)
+    if master.full:
+        ends = [end for end in ends if end <= master.published]
+    return MovedAbolition(row.code, min(ends), row.line) if ends else None
 
 
 def master_revision(

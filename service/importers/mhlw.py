@@ -139,8 +139,8 @@ def read_master(name: str, content: bytes) -> MasterFile:
     except EncodingError as error:
         raise MasterFileError(str(error)) from None
     layout = layout_of(published, match["master"], match["ext"])
-    rows = tuple(_rows(name, text, layout))
     full = match["all"] is not None
+    rows = tuple(_rows(name, text, layout, full))
     return MasterFile(name, published, full, rows, layout.name, match["master"])
 
 
@@ -159,7 +159,7 @@ def _unzipped(name: str, content: bytes) -> bytes:
         ) from None
 
 
-def _rows(name: str, text: str, layout: Layout) -> Iterable[MasterRow]:
+def _rows(name: str, text: str, layout: Layout, full: bool) -> Iterable[MasterRow]:
     if layout.tabs:
         reader = csv.reader(
             io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE
@@ -169,14 +169,16 @@ def _rows(name: str, text: str, layout: Layout) -> Iterable[MasterRow]:
     try:
         for line, fields in enumerate(reader, start=1):
             if fields:
-                yield _row(name, line, fields, layout)
+                yield _row(name, line, fields, layout, full)
     except csv.Error as error:
         raise MasterFileError(
             f"{name}: line {reader.line_num}: not CSV as the master writes it ({error})"
         ) from None
 
 
-def _row(name: str, line: int, fields: list[str], layout: Layout) -> MasterRow:
+def _row(
+    name: str, line: int, fields: list[str], layout: Layout, full: bool
+) -> MasterRow:
     if len(fields) != layout.fields:
         since = "" if layout.since == date.min else f", published from {layout.since}"
         raise MasterFileError(
@@ -200,7 +202,20 @@ def _row(name: str, line: int, fields: list[str], layout: Layout) -> MasterRow:
         raw=",".join(f'"{x}"' for x in fields),
         attributes=_attributes(f, layout),
         master=layout.master,
+        without_end=_without_end(f, core, full),
     )
+
+
+def _without_end(f: list[str], core: Core, full: bool) -> bool:
+    """Whether the row says the code has no end: a full file's row without a
+    廃止年月日, or a 医薬品 row that clears its 経過措置年月日 ("0")."""
+    last = _date_text(f[core.last_day - 1]) if core.last_day <= len(f) else ""
+    if last and last != "99999999":
+        return False
+    if full:
+        return True
+    until = f[core.until - 1] if core.until and core.until <= len(f) else ""
+    return bool(until) and until.strip("0") == ""
 
 
 def _date_text(text: str) -> str:
