@@ -24,7 +24,13 @@ from service.cli.common import (
     scenario_ids,
 )
 from service.contract.audit import field_json, history_json
-from service.contract.diff_sheet import KINDS, diff_rows, diff_sheet, wanted
+from service.contract.diff_sheet import (
+    KINDS,
+    changed_codes,
+    diff_rows,
+    diff_sheet,
+    wanted,
+)
 from service.contract.items import ItemAnswer, ItemOut, SearchOut, item_json
 from service.contract.sources import SourceOut, SourcesOut
 from service.contract.tables import schedule_csv
@@ -205,7 +211,7 @@ def diff(
         raise fail("--kind: added, abolished or changed; --encoding: utf-8 or cp932")
     with opened() as schedule:
         found = schedule.diff(first, last, moment, scenario_ids(scenario))
-        rows = diff_rows(found, schedule.rules(None, moment), last)
+        rows = diff_rows(found, schedule.rules(changed_codes(found), moment), last)
         note_if_beyond(schedule, last)
     kept = [r for r in rows if wanted(r, chapter, kind, q)]
     found = found.only({r.code for r in kept}.__contains__)

@@ -127,7 +127,10 @@ SHEET_HEADER = (
 
 
 def diff_sheet(rows: Iterable[DiffRow], encoding: str = "utf-8") -> bytes:
-    """The rows as a spreadsheet opens them."""
+    """The rows as a spreadsheet opens them: added, abolished, then changed,
+    each by 区分番号."""
+    order = list(KINDS)
+    rows = sorted(rows, key=lambda r: order.index(r.kind))
     return _sheet(
         SHEET_HEADER,
         (
@@ -164,6 +167,12 @@ class RuleRow:
     table: str
     row: int | None
     revision: str
+
+
+def changed_codes(found: Diff) -> list[str]:
+    """The codes whose 区分番号 and unit a diff's rows look up (a rule book of
+    these alone, when it is read as of a past moment)."""
+    return sorted({c.code for c in found.changed})
 
 
 def rule_rows(

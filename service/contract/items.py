@@ -118,12 +118,6 @@ class ItemOut(BaseModel):
     """An item's state as of a date, with the revision and source that set it."""
 
     code: str
-    kind: str = Field(
-        "procedure",
-        description="What the code bills: `procedure` (診療行為 and the other "
-        "1… codes), `drug` (医薬品 6…: value in yen per its unit_name), "
-        "`material` (特定保険医療材料 7…: yen per its unit_name)",
-    )
     name: str
     unit: str
     value: Value
@@ -155,6 +149,13 @@ class ItemOut(BaseModel):
     )
     revision: str
     source: str
+    # last: the schedule CSV's columns follow these fields (new ones go last)
+    kind: str = Field(
+        "procedure",
+        description="What the code bills: `procedure` (診療行為 and the other "
+        "1… codes), `drug` (医薬品 6…: value in yen per its unit_name), "
+        "`material` (特定保険医療材料 7…: yen per its unit_name)",
+    )
 
     @classmethod
     def of(cls, interval: Interval) -> ItemOut:

@@ -106,10 +106,10 @@ def load_bundle(schedule: FeeSchedule, progress: Progress | None = None) -> int:
     started, done = time.monotonic(), 0
     report(
         f"kaitei: loading the bundled schedule into the store: {len(steps)} "
-        "publications, once (about a minute)"
+        "publications, once (a minute or two)"
     )
-    for number, (ids, name, record) in enumerate(steps, 1):
-        if not any(rid in held for rid in ids):
+    for number, (revision_id, name, record) in enumerate(steps, 1):
+        if revision_id not in held:
             record()
             done += 1
         if number % 10 == 0 or number == len(steps):
@@ -117,14 +117,14 @@ def load_bundle(schedule: FeeSchedule, progress: Progress | None = None) -> int:
     return done
 
 
-Step = tuple[tuple[str, ...], str, Callable[[], object]]
+Step = tuple[str, str, Callable[[], object]]  # revision id, name, how to record
 
 
 def _steps(schedule: FeeSchedule, writer: str) -> list[Step]:
     """What the bundle records, in order: the 医科 master, the documents and
     the tables written on its codes, then the 医薬品 and 特定器材 masters (the
     tables are checked against a book of 10,000 items, not 30,000). Each step:
-    the revision ids it records, its name, and how to record it."""
+    the revision id it records, its name, and how to record it."""
 
     def master(path: Path, name: str) -> Callable[[], object]:
         def record() -> object:
@@ -140,13 +140,13 @@ def _steps(schedule: FeeSchedule, writer: str) -> list[Step]:
     def table(read: Table) -> Callable[[], object]:
         return lambda: import_table(schedule, read, None, writer)
 
-    masters = [((n,), n, master(p, n)) for p, n in _master_files()]
+    masters = [(n, n, master(p, n)) for p, n in _master_files()]
     first = len(bundled_masters(MASTER_ARCHIVE))
     drafts = [read_document(p) for p in bundled_documents()]
     return [
         *masters[:first],
-        *[((d.id,), d.id, document(d)) for d in drafts],
-        *[((t.revision_id,), t.name, table(t)) for t in bundled_tables()],
+        *[(d.id, d.id, document(d)) for d in drafts],
+        *[(t.revision_id, t.name, table(t)) for t in bundled_tables()],
         *masters[first:],
     ]
 

@@ -102,9 +102,8 @@ def test_sources_list_every_publication_and_the_data_horizon(
     by_name = {s["name"]: s for s in found["sources"]}
 
     assert found["data_through"] == "2025-09-01"
-    assert (
-        found["count"] == len(found["sources"]) == 79 + 8 + 6
-    )  # masters, seeds, tables
+    # 医科 masters, seeds, tables, then the 医薬品 and 特定器材 masters
+    assert found["count"] == len(found["sources"]) == 79 + 8 + 6 + 25 + 11
     assert by_name["s_ALL20220218.zip"]["kind"] == "master_full"
     assert by_name["s_20240306.csv"]["published"] == "2024-03-06"
     assert (by_name["r6-2024"]["kind"], by_name["r6-2024"]["published"]) == (

@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 from service.application.context import today_in_japan
 from service.contract.audit import field_change_json
 from service.contract.diff_sheet import (
+    changed_codes,
     diff_rows,
     diff_sheet,
     rule_rows,
@@ -77,7 +78,7 @@ def read_rule_diff(
     found = schedule.diff(
         query.start, query.end, query.known_at, split_ids(query.scenario)
     ).only(query.keeps)
-    book = schedule.rules(None, query.known_at)
+    book = schedule.rules(changed_codes(found), query.known_at)
     rows = [
         r
         for r in rule_rows(found.changed, book, query.end)
@@ -102,7 +103,8 @@ def read_diff(
     found = schedule.diff(
         query.start, query.end, query.known_at, split_ids(query.scenario)
     ).only(query.keeps)
-    rows = diff_rows(found, schedule.rules(None, query.known_at), query.end)
+    book = schedule.rules(changed_codes(found), query.known_at)
+    rows = diff_rows(found, book, query.end)
     kept = [r for r in rows if wanted(r, query.chapter, query.kind, query.q)]
     found = found.only({r.code for r in kept}.__contains__)
     beyond = schedule.beyond_data_through(query.end)
