@@ -62,6 +62,6 @@ def test_a_file_that_is_not_a_master_is_refused_in_words(
     page.get_by_role("button", name="取り込む").click()
 
     expect(page.get_by_role("alert")).to_contain_text(
-        "医科診療行為マスターのファイル名ではありません"
+        "基本マスター（医科診療行為・医薬品・特定器材）のファイル名ではありません"
     )
     expect(page.get_by_text("最終公表日（data_through）: 2025-09-01")).to_be_visible()
