@@ -108,12 +108,16 @@ def load_bundle(schedule: FeeSchedule, progress: Progress | None = None) -> int:
         f"kaitei: loading the bundled schedule into the store: {len(steps)} "
         "publications, once (a minute or two)"
     )
+    told = started
     for number, (revision_id, name, record) in enumerate(steps, 1):
         if revision_id not in held:
             record()
             done += 1
-        if number % 10 == 0 or number == len(steps):
+        # every tenth, and any step after 15 s without a word (the drug
+        # master's full file takes a minute on PostgreSQL)
+        if number % 10 == 0 or number == len(steps) or time.monotonic() - told > 15:
             report(_line(number, len(steps), name, started))
+            told = time.monotonic()
     return done
 
 
