@@ -53,7 +53,9 @@ def kaitei_serve(
     try:
         base, seen = None, []
         while base is None:
-            line = lines.get(timeout=120)
+            # a first start loads the bundle: a step (the drug master's full
+            # file on PostgreSQL) may take a minute or more between lines
+            line = lines.get(timeout=600)
             if line is None:
                 raise AssertionError("kaitei serve exited:\n" + "".join(seen))
             seen.append(line)
