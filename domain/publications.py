@@ -30,6 +30,34 @@ def master_of(name: str) -> str | None:
 
 Kind = Literal["master_full", "master_change", "revision"]
 
+# What a master file's rows are part of, by master and the day they take effect:
+# the 改定 a clerk names. Each name is cited; any other day is an interim change,
+# named by its title alone.
+REVISION_NAMES: dict[tuple[str, date], str] = {
+    # the 2022 revision (../shared/masters/README.md), in force 2022-04-01; the
+    # name as seeds/001 writes it (令和 4 年度診療報酬改定の結果検証に係る特別調査)
+    ("s", date(2022, 4, 1)): "令和4年度診療報酬改定",
+    # seeds/004 (「令和6年度診療報酬改定の概要(医科全体版)」); masters README: "the
+    # whole 2024 revision cycle (first published 2024-03-06 for 2024-06-01)"
+    ("s", date(2024, 6, 1)): "令和6年度診療報酬改定",
+    # 材料価格 with it: the rows of t_ALL20240315.zip take effect 2024-06-01
+    ("t", date(2024, 6, 1)): "令和6年度診療報酬改定",
+    # masters README: y_ALL20240321.zip has "the 2024 薬価改定 of 2024-04-01", and
+    # y_ALL20260116.tsv "the prices of the 2025-04-01 薬価改定"
+    ("y", date(2024, 4, 1)): "令和6年度薬価改定",
+    ("y", date(2025, 4, 1)): "令和7年度薬価改定",
+    # ika-shinryo-koi-2026-excerpt: "the 2026 cycle (in force 2026-06-01)"
+    ("s", date(2026, 6, 1)): "令和8年度診療報酬改定",
+}
+
+
+def revision_name(name: str, effective_from: date) -> str | None:
+    """The 改定 a master file's change belongs to (令和6年度診療報酬改定 for
+    s_20240306.csv's rows of 2024-06-01), or None for an interim change or a
+    document (whose title says what it is)."""
+    master = master_of(name)
+    return REVISION_NAMES.get((master, effective_from)) if master else None
+
 
 @dataclass(frozen=True)
 class Publication:
@@ -44,6 +72,11 @@ class Publication:
     status: str
     recorded_at: datetime
     recorded_by: str
+
+    @property
+    def revision_name(self) -> str | None:
+        """The 改定 it belongs to (令和6年度診療報酬改定), if it is part of one."""
+        return revision_name(self.name, self.effective_from)
 
 
 def kind_of(name: str) -> Kind:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.billing import PricedClaim
+from domain.publications import revision_name
 from domain.timeline import Interval, ItemState
 
 
@@ -101,6 +102,11 @@ class HistoryEntry:
     @property
     def status(self) -> str:
         return "current" if self.retracted_at is None else "retracted"
+
+    @property
+    def revision_name(self) -> str | None:
+        """The 改定 the change is part of (令和6年度診療報酬改定), if any."""
+        return revision_name(self.revision, self.effective_from)
 
     @property
     def sets_value(self) -> bool:

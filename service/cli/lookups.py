@@ -32,6 +32,7 @@ from service.contract.diff_sheet import (
     wanted,
 )
 from service.contract.items import ItemAnswer, ItemOut, SearchOut, item_json
+from service.contract.sheets import ENCODINGS
 from service.contract.sources import SourceOut, SourcesOut
 from service.contract.tables import schedule_csv
 from service.contract.words import change_text, op_word
@@ -46,6 +47,9 @@ KnownAt = Annotated[str | None, typer.Option("--known-at")]
 Scenario = Annotated[str | None, typer.Option(help=SCENARIO_HELP)]
 AsJson = Annotated[bool, typer.Option("--json")]
 AsCsv = Annotated[bool, typer.Option("--csv", help="CSV on stdout.")]
+SheetEncodingOption = Annotated[
+    str, typer.Option(help="The CSV's encoding: utf-8 (with BOM) or cp932.")
+]
 
 
 def item(
@@ -127,7 +131,7 @@ def sources(as_json: AsJson = False) -> None:
         c = counts.get(p.name)
         table.add_row(
             p.kind,
-            p.name,
+            f"{p.name} {p.revision_name}" if p.revision_name else p.name,
             str(p.published or ""),
             str(p.effective_from),
             p.recorded_at.isoformat()[:19],
@@ -138,15 +142,21 @@ def sources(as_json: AsJson = False) -> None:
 
 
 def schedule(
-    as_of: AsOf, known_at: KnownAt = None, scenario: Scenario = None, csv: AsCsv = False
+    as_of: AsOf,
+    known_at: KnownAt = None,
+    scenario: Scenario = None,
+    csv: AsCsv = False,
+    encoding: SheetEncodingOption = "utf-8",
 ) -> None:
     """Every item in force on a date."""
     day, moment = as_date(as_of), as_instant(known_at)
+    if encoding not in ENCODINGS:
+        raise fail(f"--encoding: utf-8 or cp932, not {encoding!r}")
     with opened() as fee_schedule:
         found = fee_schedule.schedule(day, moment, scenario_ids(scenario))
         note_if_beyond(fee_schedule, day)
     if csv:
-        sys.stdout.write(schedule_csv(found).lstrip("\ufeff"))
+        sys.stdout.buffer.write(schedule_csv(found, encoding))
         return
     console.print(items_table(found, f"schedule as of {as_of} ({len(found)} items)"))
 
@@ -182,7 +192,7 @@ def history(
             str(e.effective_from),
             op_word(e.op, code),
             change_text(e),
-            e.revision,
+            f"{e.revision_name} ({e.revision})" if e.revision_name else e.revision,
             e.recorded_at.isoformat()[:19],
             e.recorded_by or "",
         )
@@ -200,14 +210,12 @@ def diff(
     ] = "",
     kind: Annotated[str, typer.Option(help="Only added, abolished or changed.")] = "",
     q: Annotated[str, typer.Option(help="Only codes, 区分番号 or names with it.")] = "",
-    encoding: Annotated[
-        str, typer.Option(help="The CSV's encoding: utf-8 (with BOM) or cp932.")
-    ] = "utf-8",
+    encoding: SheetEncodingOption = "utf-8",
 ) -> None:
     """What was added, abolished and changed between two dates (a 章, a kind of
     change or a name part at a time)."""
     first, last, moment = as_date(start), as_date(end), as_instant(known_at)
-    if kind not in ("", *KINDS) or encoding not in ("utf-8", "cp932"):
+    if kind not in ("", *KINDS) or encoding not in ENCODINGS:
         raise fail("--kind: added, abolished or changed; --encoding: utf-8 or cp932")
     with opened() as schedule:
         found = schedule.diff(first, last, moment, scenario_ids(scenario))

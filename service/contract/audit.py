@@ -54,6 +54,8 @@ def history_json(entry: HistoryEntry) -> dict[str, object]:
         out["until"] = entry.until.isoformat()
     if entry.retracted_at:
         out["retracted_at"] = entry.retracted_at.isoformat()
+    if entry.revision_name:
+        out["revision_name"] = entry.revision_name
     return out
 
 

@@ -20,6 +20,7 @@ from domain.rulebook import RuleBook
 from domain.rules import Exclusion, Grouping, Limit
 from service.application.results import Diff, FieldChange
 from service.contract.fields import number
+from service.contract.sheets import sheet_bytes
 
 CHAPTERS = {
     "A": "A 基本診療料",
@@ -284,6 +285,4 @@ def _sheet(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    if encoding == "cp932":
-        return out.getvalue().encode("cp932", errors="replace")
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return sheet_bytes(out.getvalue(), encoding)

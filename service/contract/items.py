@@ -17,6 +17,7 @@ from domain.master_fields import as_map
 from domain.supplies import kind_of
 from domain.timeline import Interval, refuse_backwards
 from service.contract.fields import DateIn, KnownAt, SignedValue, Value
+from service.contract.sheets import ENCODING_HELP, SheetEncoding
 
 
 class AsOfQuery(BaseModel):
@@ -58,6 +59,7 @@ class ScheduleQuery(AsOfQuery):
         description="Only items of this kind: procedure (診療行為 and the other "
         "1… codes), drug (医薬品 6…), material (特定器材 7…); all when left out",
     )
+    encoding: SheetEncoding = Field("utf-8", description=ENCODING_HELP)
 
     def keeps(self, code: str) -> bool:
         return self.kind is None or kind_name(code) == self.kind
@@ -270,11 +272,7 @@ class DiffQuery(WindowQuery):
     q: str = Field(
         "", max_length=200, description="Only items whose code, 区分番号 or name has it"
     )
-    encoding: Literal["utf-8", "cp932"] = Field(
-        "utf-8",
-        description="The CSV's encoding: UTF-8 with a BOM (Excel), or cp932 "
-        "(Shift_JIS) for tools that want it",
-    )
+    encoding: SheetEncoding = Field("utf-8", description=ENCODING_HELP)
 
     def keeps(self, code: str) -> bool:
         return self.item_kind is None or kind_name(code) == self.item_kind

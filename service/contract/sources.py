@@ -31,6 +31,12 @@ class SourceOut(BaseModel):
     introduced: int = Field(0, description="Codes it introduced (新設)")
     changed: int = Field(0, description="Codes whose value, name or rules it changed")
     abolished: int = Field(0, description="Codes it abolished (廃止)")
+    revision_name: str | None = Field(
+        None,
+        description="The 改定 a master file belongs to, by its master and the day "
+        "its rows take effect (令和6年度診療報酬改定 for s_20240306.csv); null for an "
+        "interim change or a document",
+    )
 
     @field_serializer("recorded_at")
     def _instant(self, moment: datetime) -> str:

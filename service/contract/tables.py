@@ -9,16 +9,18 @@ from typing import Any
 
 from domain.timeline import Interval
 from service.contract.items import ItemOut, item_json
+from service.contract.sheets import sheet_bytes
 
 CSV_HEADER = tuple(ItemOut.model_fields)
 
 
-def schedule_csv(intervals: Sequence[Interval]) -> str:
+def schedule_csv(intervals: Sequence[Interval], encoding: str = "utf-8") -> bytes:
+    """The schedule as a clerk downloads it (UTF-8 with a BOM, or cp932)."""
     out, writer = _sheet(CSV_HEADER)
     for interval in intervals:
         row = item_json(interval)
         writer.writerow(_cell(row[name]) for name in CSV_HEADER)
-    return out.getvalue()
+    return sheet_bytes(out.getvalue(), encoding)
 
 
 def _cell(value: object) -> object:
@@ -37,9 +39,8 @@ def _cell(value: object) -> object:
 
 
 def _sheet(header: Sequence[str]) -> tuple[io.StringIO, Any]:
-    """A CSV a spreadsheet opens (UTF-8 with BOM, CRLF) with its header row."""
+    """A CSV a spreadsheet opens (CRLF) with its header row."""
     out = io.StringIO()
-    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     return out, writer

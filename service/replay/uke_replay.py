@@ -27,6 +27,7 @@ from domain.claims import Claim, ClaimLine
 from domain.diseases import DiseaseError, DiseaseMaster
 from domain.rulebook import RuleBook
 from service.contract.fields import number
+from service.contract.sheets import sheet_bytes
 from service.replay.run import priced_in_turn
 from service.replay.uke import Receipt, UkeFile
 
@@ -221,13 +222,13 @@ def write_report(path: Path, answers: list[UnitAnswer]) -> None:
         partial.unlink(missing_ok=True)
 
 
-def report_csv(answers: list[UnitAnswer]) -> bytes:
-    """The unit report as Excel opens it: UTF-8 with a BOM, CRLF."""
+def report_csv(answers: list[UnitAnswer], encoding: str = "utf-8") -> bytes:
+    """The unit report as Excel opens it: UTF-8 with a BOM (or cp932), CRLF."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     writer.writerows(cells(a) for a in answers)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return sheet_bytes(out.getvalue(), encoding)
 
 
 def cells(answer: UnitAnswer) -> list[object]:

@@ -60,3 +60,26 @@ def test_rule_changes_are_one_row_a_pair(bundled_client) -> None:
 def test_cp932_for_tools_that_want_shift_jis(bundled_client) -> None:
     rows = sheet(bundled_client, "/schedule/diff", chapter="A", encoding="cp932")
     assert any(r["name"] == "初診料" for r in rows)
+
+
+def test_the_whole_schedule_in_cp932_says_what_utf8_says(bundled_client) -> None:
+    """Every name of 2024-06-01 (drugs and materials too) goes into Shift_JIS as
+    is: the masters are published in it."""
+    asked = {"as_of": "2024/06/01", "format": "csv"}
+    utf8 = bundled_client.get("/schedule", params=asked)
+    sjis = bundled_client.get("/schedule", params={**asked, "encoding": "cp932"})
+    assert utf8.content.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads UTF-8
+    assert sjis.headers["content-type"] == "text/csv; charset=cp932"
+    assert sjis.content.decode("cp932") == utf8.content.decode("utf-8-sig")
+    assert "\r\n" in sjis.content.decode("cp932")
+    assert "ガスター" in sjis.content.decode("cp932")
+    refused = bundled_client.get("/schedule", params={**asked, "encoding": "sjis"})
+    assert refused.status_code == 422
+    assert "encoding" in refused.text
+
+
+def test_a_character_shift_jis_cannot_hold_is_shown_as_geta() -> None:
+    from service.contract.sheets import sheet_bytes  # noqa: PLC0415
+
+    assert sheet_bytes("A,𠮷野家\r\n", "cp932").decode("cp932") == "A,〓野家\r\n"
+    assert sheet_bytes("A,吉野家\r\n") == "\ufeffA,吉野家\r\n".encode()

@@ -109,7 +109,19 @@ def test_schedule_csv_and_rebuild_give_the_same_answer(
 
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert before.stdout == after.stdout
+    assert before.stdout.startswith("\ufeffcode,name")  # Excel reads it as UTF-8
     assert "A001,再診料,point,75,2024-06-01" in after.stdout
+    sjis = subprocess.run(
+        [sys.executable, "-m", "service", "schedule", "--as-of", "2024/06/01"]
+        + ["--csv", "--encoding", "cp932"],
+        env={**os.environ, "KAITEI_DATABASE_URL": database_url},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    text = sjis.stdout.decode("cp932")
+    assert "\r\n" in text  # CRLF, as Excel writes
+    assert text.replace("\r\n", "\n") == before.stdout.removeprefix("\ufeff")
 
 
 def test_import_reads_master_files_and_asks_for_missing_dates(

@@ -53,8 +53,8 @@ def read_schedule(
     beyond = schedule.beyond_data_through(as_of)
     if query.format == "csv":
         return Response(
-            schedule_csv(intervals),
-            media_type="text/csv; charset=utf-8",
+            schedule_csv(intervals, query.encoding),
+            media_type=f"text/csv; charset={query.encoding}",
             headers={BEYOND_HEADER: str(beyond).lower()},
         )
     out = ScheduleOut(

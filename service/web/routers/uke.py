@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from service.contract.fields import KnownAt
 from service.contract.items import split_ids
+from service.contract.sheets import ENCODING_HELP, SheetEncoding
 from service.importers.shobyomei import bundled_diseases
 from service.replay.uke import UkeError, read_uke
 from service.replay.uke_replay import (
@@ -77,6 +78,7 @@ async def replay_uke_file(
     known_at: KnownAt | None = None,
     scenario: Annotated[str | None, Query(max_length=2000)] = None,
     format: Literal["json", "csv", "uke"] = "json",
+    encoding: Annotated[SheetEncoding, Query(description=ENCODING_HELP)] = "utf-8",
 ) -> UkeReplayOut | Response:
     """The file as the body (`Content-Type: application/x-uke`) or a file
     upload (multipart, field `file`); `format=csv` the unit report, `uke` the
@@ -97,7 +99,9 @@ async def replay_uke_file(
             write_back(content, uke, answers), media_type="application/x-uke"
         )
     if format == "csv":
-        return Response(report_csv(answers), media_type="text/csv; charset=utf-8")
+        return Response(
+            report_csv(answers, encoding), media_type=f"text/csv; charset={encoding}"
+        )
     counted = tally(answers)
     return UkeReplayOut(
         file=uke.name,

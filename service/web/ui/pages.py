@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from domain.master_fields import GROUP, as_map, described, goes_with
+from domain.publications import revision_name
 from domain.rulebook import RuleBook
 from service.application import FeeSchedule
 from service.contract.fields import normalise_code
@@ -149,6 +150,9 @@ def item_page(
         known_at_input=moment_input(at),
         permalink=f"/ui/items/{code}?{urlencode(query)}",
         current=current,
+        current_name=revision_name(current.revision, current.valid_from)
+        if current
+        else None,
         reason=reason,
         attributes=attributes,
         partners=partners,
