@@ -12,6 +12,8 @@ UTF8_BOM = codecs.BOM_UTF8
 class EncodingError(ValueError):
     """Neither UTF-8 nor CP932: names the file, the line and the byte."""
 
+    ja = ""  # the same in Japanese, for a page
+
 
 def decode(name: str, content: bytes) -> tuple[str, str]:
     """The text and its encoding (`utf-8-sig`, `utf-8` or `cp932`), in that
@@ -31,10 +33,15 @@ def _decoded(name: str, content: bytes, encoding: str) -> str:
     except UnicodeDecodeError as error:
         line = content.count(b"\n", 0, error.start) + 1
         column = error.start - (content.rfind(b"\n", 0, error.start) + 1) + 1
-        raise EncodingError(
+        refused = EncodingError(
             f"{name}: line {line}, byte {column} (0x{content[error.start]:02X}) is "
             "neither UTF-8 nor CP932 (Shift_JIS) text"
-        ) from None
+        )
+        refused.ja = (
+            f"{name}: {line} 行目 {column} バイト目（0x{content[error.start]:02X}）が "
+            "UTF-8 でも CP932（Shift_JIS）でもありません"
+        )
+        raise refused from None
 
 
 CHUNK = 1 << 20

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from domain.claims import Claim
 from service.contract.claims import ClaimIn
+from service.contract.refusals import english
 from service.replay.errors import ClaimFileError
 from service.textfiles import EncodingError, file_encoding
 
@@ -115,7 +116,7 @@ def _checked(group: list[Record], max_lines: int) -> Claim:
             where, field = group[int(loc[1])].where, ".".join(loc[2:])  # its row
         elif not whole and loc[0] == "id":
             field = "claim_id"
-        raise ClaimFileError(f"{where}: {field}: {problem['msg']}") from None
+        raise ClaimFileError(f"{where}: {field}: {english(problem)}") from None
     refusal = claim.refusal(max_lines)
     if refusal is not None:
         raise ClaimFileError(f"{first.where}: lines: {refusal}")

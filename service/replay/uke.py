@@ -36,6 +36,11 @@ class Problem:
     line: int
     field: str
     message: str
+    ja: str = ""  # the same in Japanese, for the page
+
+    @property
+    def japanese(self) -> str:
+        return self.ja or self.message
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.field}: {self.message}"
@@ -115,6 +120,8 @@ class UkeFile:
 
 
 class UkeError(ValueError):
+    ja = ""  # the same in Japanese, for the page
+
     """A file that is not a レセ電 file at all (nothing to replay)."""
 
 
@@ -123,13 +130,19 @@ def read_uke(name: str, content: bytes) -> UkeFile:
     try:
         text, _ = decode(name, content)
     except EncodingError as error:
-        raise UkeError(str(error)) from None
+        refused = UkeError(str(error))
+        refused.ja = error.ja
+        raise refused from None
     text = text.rstrip("\x1a")
     lines = text.splitlines()
     if not lines or not lines[0].startswith("IR,"):
-        raise UkeError(
+        refused = UkeError(
             f"{name}: line 1: not a レセ電 file (it starts with an IR record)"
         )
+        refused.ja = (
+            f"{name}: 1 行目が IR レコードではありません（レセ電ファイルではない）"
+        )
+        raise refused
     reader = _Reader(UkeFile(name))
     for number, raw in enumerate(lines, 1):
         if raw.strip():
@@ -149,33 +162,45 @@ class _Reader:
         kind = cells[0]
         wanted = FIELDS.get(kind)
         if wanted is None:
-            self._problem(line, "レコード識別情報", f"{kind!r} is not a 医科 record")
+            self._problem(
+                line,
+                "レコード識別情報",
+                f"{kind!r} is not a 医科 record",
+                f"「{kind}」は医科のレコードではありません",
+            )
             return
         if len(cells) != wanted:
             self._problem(
                 line,
                 kind,
                 f"has {len(cells)} fields; the 医科 {kind} record has {wanted}",
+                f"項目が {len(cells)} 個あります"
+                f"（医科の {kind} レコードは {wanted} 個）",
             )
             return
         try:
             self.line = line
             getattr(self, f"_{kind.lower()}", self._other)(cells)
         except _FieldError as bad:
-            self._problem(line, bad.field, bad.message)
+            self._problem(line, bad.field, bad.message, bad.ja)
 
     def done(self, last: int) -> UkeFile:
         self._close_receipt()
         if self.uke.go is None:
             self.uke.problems.append(
-                Problem(last, "GO", "no GO record at the end: the file is cut short")
+                Problem(
+                    last,
+                    "GO",
+                    "no GO record at the end: the file is cut short",
+                    "最後に GO レコードがありません（ファイルが途中で切れています）",
+                )
             )
         else:
             self._check_go(last)
         return self.uke
 
-    def _problem(self, line: int, name: str, message: str) -> None:
-        found = Problem(line, name, message)
+    def _problem(self, line: int, name: str, message: str, ja: str) -> None:
+        found = Problem(line, name, message, ja)
         (self.receipt.problems if self.receipt else self.uke.problems).append(found)
 
     def _ir(self, cells: list[str]) -> None:
@@ -211,7 +236,11 @@ class _Reader:
                 self._unclosed(receipt)
             self.shikibetsu = cells[1]
         if not self.shikibetsu:
-            raise _FieldError("診療識別", "blank on the first record of a receipt")
+            raise _FieldError(
+                "診療識別",
+                "blank on the first record of a receipt",
+                "レセプトの最初の明細で空です",
+            )
         at = DAYS_AT[cells[0]]
         days = tuple(
             _count(c, f"算定日 {n + 1}日") for n, c in enumerate(cells[at : at + 31])
@@ -219,13 +248,25 @@ class _Reader:
         last = _last_day(receipt.month)
         late = [n for n, count in enumerate(days, 1) if count and n > last]
         if late:
-            raise _FieldError(f"算定日 {late[0]}日", "the 診療年月 has no such day")
+            raise _FieldError(
+                f"算定日 {late[0]}日",
+                "the 診療年月 has no such day",
+                "診療年月にない日です",
+            )
         times = _count(cells[6], "回数")
         if times != sum(days):
-            raise _FieldError("回数", f"{times}, but its 算定日 add up to {sum(days)}")
+            raise _FieldError(
+                "回数",
+                f"{times}, but its 算定日 add up to {sum(days)}",
+                f"{times} ですが、算定日の合計は {sum(days)} です",
+            )
         unit = self.unit or Unit(self.shikibetsu, cells[2], times=times, days=days)
         if unit.items and (unit.times, unit.days) != (times, days):
-            raise _FieldError("回数", "differs from the other records of its 算定単位")
+            raise _FieldError(
+                "回数",
+                "differs from the other records of its 算定単位",
+                "同じ算定単位のほかの明細と違います",
+            )
         amount = _decimal(cells[4], "数量データ" if cells[0] == "SI" else "使用量")
         unit.items.append(Item(self.line, cells[0], cells[3], amount))
         self.unit = unit
@@ -255,7 +296,11 @@ class _Reader:
 
     def _in_receipt(self, kind: str) -> Receipt:
         if self.receipt is None:
-            raise _FieldError(kind, "outside a receipt (no RE before it)")
+            raise _FieldError(
+                kind,
+                "outside a receipt (no RE before it)",
+                "レセプトの外にあります（前に RE レコードがありません）",
+            )
         return self.receipt
 
     def _unclosed(self, receipt: Receipt) -> None:
@@ -265,6 +310,7 @@ class _Reader:
                 self.unit.items[0].line,
                 "点数",
                 "the 算定単位 that starts here has no record carrying its 点数",
+                "ここから始まる算定単位に点数を持つ明細がありません",
             )
         )
         self.unit = None
@@ -294,6 +340,7 @@ class _Reader:
                     receipt.line + 1,
                     "合計点数",
                     f"{receipt.billed}, but its 算定単位 add up to {found}",
+                    f"{receipt.billed} ですが、算定単位の合計は {found} です",
                 )
             )
 
@@ -308,21 +355,28 @@ class _Reader:
                     "GO",
                     f"総件数 {self.uke.go[0]} and 総合計点数 {self.uke.go[1]}, but the "
                     f"file's receipts give {count} and {total}",
+                    f"総件数 {self.uke.go[0]}・総合計点数 {self.uke.go[1]} ですが、"
+                    f"レセプトから数えると {count} 件・{total} 点です",
                 )
             )
 
 
 class _FieldError(ValueError):
-    def __init__(self, name: str, message: str) -> None:
+    def __init__(self, name: str, message: str, ja: str) -> None:
         super().__init__(message)
-        self.field, self.message = name, message
+        self.field, self.message, self.ja = name, message, ja
+
+
+def _not_a_number(name: str, text: str) -> _FieldError:
+    said = f"「{text}」は数字ではありません"
+    return _FieldError(name, f"{text!r} is not a number", said)
 
 
 def _count(text: str, name: str) -> int:
     if not text:
         return 0
     if not (text.isascii() and text.isdigit()):
-        raise _FieldError(name, f"{text!r} is not a number")
+        raise _not_a_number(name, text)
     return int(text)
 
 
@@ -334,13 +388,13 @@ def _decimal(text: str, name: str) -> Decimal | None:
     if not text:
         return None
     if not text.isascii():
-        raise _FieldError(name, f"{text!r} is not a number")
+        raise _not_a_number(name, text)
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise _FieldError(name, f"{text!r} is not a number") from None
+        raise _not_a_number(name, text) from None
     if not value.is_finite() or value < 0:
-        raise _FieldError(name, f"{text!r} is not a number")
+        raise _not_a_number(name, text)
     return value
 
 
@@ -357,7 +411,11 @@ def _month(text: str, name: str) -> date:
             return date(ERAS[text[0]] + int(text[1:3]), int(text[3:]), 1)
     except ValueError:
         pass
-    raise _FieldError(name, f"{text!r} is not a 年月 (YYYYMM, or 和暦 GYYMM)")
+    raise _FieldError(
+        name,
+        f"{text!r} is not a 年月 (YYYYMM, or 和暦 GYYMM)",
+        f"「{text}」は年月（YYYYMM か和暦 GYYMM）ではありません",
+    )
 
 
 def _day(text: str, name: str) -> date:
@@ -369,4 +427,8 @@ def _day(text: str, name: str) -> date:
             return date(ERAS[text[0]] + int(text[1:3]), int(text[3:5]), int(text[5:]))
     except ValueError:
         pass
-    raise _FieldError(name, f"{text!r} is not a 年月日 (YYYYMMDD, or 和暦 GYYMMDD)")
+    raise _FieldError(
+        name,
+        f"{text!r} is not a 年月日 (YYYYMMDD, or 和暦 GYYMMDD)",
+        f"「{text}」は年月日（YYYYMMDD か和暦 GYYMMDD）ではありません",
+    )

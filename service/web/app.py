@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from domain.errors import DomainError
 from service.application import FeeSchedule
@@ -16,7 +17,7 @@ from service.settings import Settings
 from service.store import eventsourcing_env
 from service.web import ui
 from service.web.body_limit import BodyLimit
-from service.web.errors import domain_error_response
+from service.web.errors import domain_error_response, validation_error_response
 from service.web.routers import (
     audit,
     changes,
@@ -70,5 +71,6 @@ def create_app(
     if fee_schedule is not None:  # usable before lifespan runs (in-process tests)
         app.state.schedule = fee_schedule
     app.add_exception_handler(DomainError, domain_error_response)
+    app.add_exception_handler(RequestValidationError, validation_error_response)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, exempt=("/imports/",))
     return app

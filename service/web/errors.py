@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from domain.errors import (
@@ -17,6 +19,7 @@ from domain.errors import (
     TableRowError,
     UnknownRevisionError,
 )
+from service.contract.refusals import english
 
 STATUS_FOR: dict[type[DomainError], int] = {
     ItemNotFoundError: 404,
@@ -45,3 +48,19 @@ async def domain_error_response(_: Request, exc: Exception) -> JSONResponse:
         content = {"detail": str(exc), "codes": list(exc.codes)}
         return JSONResponse(status_code=404, content=content)
     return JSONResponse(status_code=status, content={"detail": str(exc)})
+
+
+async def validation_error_response(_: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 shape (`loc`, `type`, `input`), each `msg` in words: what
+    was given and what the field expects, never a pattern or a validator's text."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {
+            "type": problem["type"],
+            "loc": problem["loc"],
+            "msg": english(problem),
+            "input": problem.get("input"),
+        }
+        for problem in exc.errors()
+    ]
+    return JSONResponse(status_code=422, content={"detail": jsonable_encoder(detail)})

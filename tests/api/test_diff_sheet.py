@@ -79,7 +79,7 @@ def test_the_whole_schedule_in_cp932_says_what_utf8_says(bundled_client) -> None
 
 
 def test_a_character_shift_jis_cannot_hold_is_shown_as_geta() -> None:
-    from service.contract.sheets import sheet_bytes  # noqa: PLC0415
+    from service.contract.sheets import sheet_bytes
 
     assert sheet_bytes("A,𠮷野家\r\n", "cp932").decode("cp932") == "A,〓野家\r\n"
     assert sheet_bytes("A,吉野家\r\n") == "\ufeffA,吉野家\r\n".encode()

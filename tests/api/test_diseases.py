@@ -50,3 +50,27 @@ def test_an_unknown_disease_is_refused_in_words(bundled_client: TestClient) -> N
     assert error["loc"][-2:] == [0, "disease"]
     assert "傷病名コード 1234567 is not in the 傷病名マスター" in error["msg"]
     assert "pattern" not in error["msg"]
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "words"),
+    [
+        ({"code": "初診料"}, "code", "is not a 9-digit レセ電 code (111000110)"),
+        ({"quantity": "x"}, "quantity", "'x' is not a whole number (e.g. 1)"),
+        ({"quantity": 0}, "quantity", "0 is below the least allowed: 1"),
+        ({"dose": "abc"}, "dose", "'abc' is not a number (e.g. 2.5)"),
+        ({"date": "2024-02-30"}, "date", "'2024-02-30' is not a date: use"),
+    ],
+)
+def test_a_refused_field_is_said_in_words_not_a_validators_text(
+    bundled_client: TestClient, line: dict[str, object], field: str, words: str
+) -> None:
+    claim = {"id": "x", "lines": [{"code": "111000110", "date": "2024-06-03", **line}]}
+    refused = bundled_client.post("/claims/price", json=claim)
+    assert refused.status_code == 422
+    (error,) = refused.json()["detail"]
+    assert error["loc"] == ["body", "lines", 0, field]
+    assert words in error["msg"]
+    assert error["type"]  # pydantic's stable code stays
+    assert "should" not in error["msg"]
+    assert "^" not in refused.text

@@ -112,8 +112,17 @@ def test_schedule_csv_and_rebuild_give_the_same_answer(
     assert before.stdout.startswith("\ufeffcode,name")  # Excel reads it as UTF-8
     assert "A001,再診料,point,75,2024-06-01" in after.stdout
     sjis = subprocess.run(
-        [sys.executable, "-m", "service", "schedule", "--as-of", "2024/06/01"]
-        + ["--csv", "--encoding", "cp932"],
+        [
+            sys.executable,
+            "-m",
+            "service",
+            "schedule",
+            "--as-of",
+            "2024/06/01",
+            "--csv",
+            "--encoding",
+            "cp932",
+        ],
         env={**os.environ, "KAITEI_DATABASE_URL": database_url},
         capture_output=True,
         timeout=120,

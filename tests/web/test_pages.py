@@ -121,6 +121,31 @@ def test_bad_input_is_answered_in_words_with_the_form_kept(page: Page) -> None:
     assert "Traceback" not in page.content()
 
 
+def test_a_name_typed_for_the_code_is_priced_and_the_rest_answered_in_japanese(
+    page: Page,
+) -> None:
+    """初診料 typed as a name is the one item so named on the line's date; a part
+    of a name lists what it finds; a bad count is said in Japanese."""
+    page.goto("/ui/price")
+    page.get_by_label("明細").fill("初診料,2024/5/20\n初診料,2024/6/3")
+    page.get_by_role("button", name="計算").click()
+    expect(page.get_by_test_id("total-1")).to_contain_text("579")  # 288 + 291
+    expect(page.locator("tbody tr").filter(has_text="111000110")).to_have_count(2)
+
+    page.get_by_label("明細").fill("初診,2024-06-03")
+    page.get_by_role("button", name="計算").click()
+    expect(page.get_by_role("alert")).to_contain_text("「初診」に当たる項目が")
+    expect(page.get_by_role("alert")).to_contain_text("111000110 初診料")
+
+    page.get_by_label("明細").fill("111000110,2024-06-03,x")
+    page.get_by_role("button", name="計算").click()
+    expect(page.get_by_role("alert")).to_contain_text("回数「x」は整数ではありません")
+    page.screenshot(path=SHOTS / "price-name-typed.png", full_page=True)
+    shown = page.get_by_role("alert").inner_text()
+    assert "Input should" not in shown
+    assert "pattern" not in shown
+
+
 def test_the_item_page_fits_a_tablet(browser: Browser, site: str) -> None:
     context = browser.new_context(
         base_url=site, locale="ja-JP", viewport={"width": 768, "height": 1024}

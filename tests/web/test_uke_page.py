@@ -46,3 +46,7 @@ def test_a_cut_file_is_answered_in_words(page: Page, tmp_path: Path) -> None:
     page.get_by_role("button", name="照合する").click()
 
     expect(page.get_by_test_id("problems")).to_contain_text("40 行目 GO")
+    expect(page.get_by_test_id("problems")).to_contain_text(
+        "ファイルが途中で切れています"
+    )
+    assert "cut short" not in page.content()

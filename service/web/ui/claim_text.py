@@ -4,12 +4,16 @@ disease, dose, group`; all but the code may be left out) or a claim's JSON."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from pydantic import ValidationError
 
 from domain.claims import Claim
+from domain.wareki import parse_date
 from service.contract.claims import ClaimIn, ClaimLineIn, disagreeing
+from service.contract.fields import CODE_PATTERN, normalise_code
+from service.contract.refusals import japanese
 from service.web.ui.render import PageError
 
 MAX_LINES = 2000
@@ -23,11 +27,17 @@ FIELD_NAMES = {
 }
 
 
-def read_claim(text: str, day: date | None) -> Claim:
-    """The claim, or PageError naming the row and the field in words."""
+Names = Callable[[str, date], list[tuple[str, str]]]
+
+
+def read_claim(text: str, day: date | None, names: Names | None = None) -> Claim:
+    """The claim, or PageError naming the row and the field in words. A name in
+    the code's place (初診料) is read as the one item in force on the line's date
+    whose name it is (`names` finds the items a text finds, best first)."""
     if not text.strip():
         raise PageError(
-            "明細を入れてください（1行に「コード, 日付, 回数, 主病, 使用量, 剤」）。"
+            "明細を入れてください"
+            "（1行に「コード（または名称）, 日付, 回数, 主病, 使用量, 剤」）。"
         )
     if text.lstrip().startswith("{"):
         try:
@@ -53,6 +63,8 @@ def read_claim(text: str, day: date | None) -> Claim:
                     "日付を書くか、適用日 A を入れてください。"
                 )
             given["date"] = day.isoformat()
+        if names is not None and "code" in given:
+            given["code"] = _code_of(given["code"], given["date"], names, number)
         try:
             lines.append(ClaimLineIn.model_validate(given).to_domain())
         except ValidationError as error:
@@ -69,10 +81,35 @@ def read_claim(text: str, day: date | None) -> Claim:
     return Claim("ui", tuple(lines))
 
 
+def _code_of(typed: str, day_text: str, names: Names, number: int) -> str:
+    """A code as typed, or the code of the one item named so on the day."""
+    code = normalise_code(typed)
+    if not isinstance(code, str) or re.match(CODE_PATTERN, code):
+        return typed
+    try:
+        day = parse_date(day_text)
+    except ValueError:
+        raise PageError(
+            f"明細 {number} 行目: 日付「{day_text}」は日付として読めません。"
+            "2024-06-03、2024/6/3、20240603 や R6.6.3 の形で入れてください。"
+        ) from None
+    found = names(typed.strip(), day)
+    exact = [c for c, name in found if normalise_code(name) == code]
+    if len(exact) == 1:
+        return exact[0]
+    if not found:
+        raise PageError(
+            f"明細 {number} 行目: コード「{typed}」は {day} に算定できる項目の"
+            "コード・区分番号・名称のどれにも当たりません。"
+            "9桁のレセ電コード（111000110）、区分番号（A000）か名称で入れてください。"
+        )
+    shown = "、".join(f"{c} {name}" for c, name in found[:5])
+    more = f" ほか {len(found) - 5} 件" if len(found) > 5 else ""
+    raise PageError(
+        f"明細 {number} 行目: 「{typed}」に当たる項目が {day} に {len(found)} 件あり"
+        f"ます（{shown}{more}）。コードで入れてください。"
+    )
+
+
 def _first(error: ValidationError) -> str:
-    problem = error.errors()[0]
-    where = ".".join(str(p) for p in problem["loc"])
-    field = FIELD_NAMES.get(where, where)
-    given = problem.get("input")
-    shown = f"「{given}」" if isinstance(given, str | int) else ""
-    return f"{field}{shown}: {problem['msg']}"
+    return japanese(error.errors()[0])

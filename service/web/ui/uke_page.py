@@ -39,7 +39,7 @@ async def uke_page(
             request, schedule, "uke.html", status=error.status, error=str(error)
         )
     except UkeError as error:
-        message = f"レセ電ファイルとして読めません: {error}"
+        message = f"レセ電ファイルとして読めません: {error.ja or error}"
         return page(request, schedule, "uke.html", status=422, error=message)
 
     def replayed() -> list[UnitAnswer]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from domain.billing import PricedClaim, PricedLine
 from domain.claims import Claim
 from domain.errors import DomainError
 from domain.rulebook import RuleBook
+from service.application import FeeSchedule
 from service.contract.diff_sheet import CHAPTERS, KINDS, DiffRow, diff_rows, wanted
 from service.contract.items import split_ids
 from service.contract.words import amount
@@ -183,7 +185,7 @@ def price_page(
     try:
         day_a = typed_day(date_a, "適用日 A") if date_a.strip() else None
         day_b = typed_day(date_b, "適用日 B") if date_b.strip() else None
-        claim = read_claim(lines, day_a)
+        claim = read_claim(lines, day_a, partial(_named, schedule))
         results = [
             {"label": f"A: {day_a or '明細の日付'}", "priced": schedule.price(claim)}
         ]
@@ -214,6 +216,11 @@ def price_page(
         date_b=day_b.isoformat() if day_b else "",
     )
     return page(request, schedule, "price.html", days=days, context=form)
+
+
+def _named(schedule: FeeSchedule, text: str, day: date) -> list[tuple[str, str]]:
+    """The items in force on `day` that a name (or part of one) finds."""
+    return [(i.state.code, i.state.name) for i in schedule.search(text, day)]
 
 
 def _moved(claim: Claim, day_a: date | None, day_b: date | None) -> Claim:
