@@ -22,6 +22,7 @@ from service.application import FeeSchedule
 from service.contract.claims import ClaimTooLongError
 from service.contract.fields import normalise_code
 from service.contract.items import ItemOut, split_ids
+from service.contract.refusals import english
 from service.importers.bundle import load_bundle_into, needs_bundle
 from service.importers.documents import DocumentError
 from service.importers.mhlw import MasterFileError
@@ -63,7 +64,7 @@ def refusals(where: str = "") -> Iterator[None]:
     except ValidationError as error:
         first = error.errors()[0]
         at = ".".join(str(x) for x in first["loc"])
-        raise fail(f"{prefix}{at}: {first['msg']}") from None
+        raise fail(f"{prefix}{at}: {english(first)}") from None
     except REFUSALS as error:
         raise fail(f"{prefix}{error}") from None
 

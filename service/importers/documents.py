@@ -9,6 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from domain.revisions import RevisionDraft
+from service.contract.refusals import english
 from service.contract.revisions import RevisionIn
 
 BUNDLE_DIR = Path(__file__).resolve().parents[2] / "data" / "revisions"
@@ -32,7 +33,7 @@ def read_document(path: Path) -> RevisionDraft:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise DocumentError(f"{path}: {where}: {first['msg']}") from None
+        raise DocumentError(f"{path}: {where}: {english(first)}") from None
 
 
 def bundled_documents(folder: Path = BUNDLE_DIR) -> list[Path]:

@@ -118,6 +118,9 @@ def test_bad_input_is_answered_in_words_with_the_form_kept(page: Page) -> None:
 
     page.goto("/ui/items/999999999")
     expect(page.get_by_role("alert")).to_contain_text("記録されていません")
+
+    page.goto("/ui/diff?from=2024-05-31&to=2024-06-01&chapter=Z")
+    expect(page.get_by_role("alert")).to_contain_text("章「Z」はありません")
     assert "Traceback" not in page.content()
 
 

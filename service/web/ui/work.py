@@ -95,6 +95,15 @@ def diff_page(
         day_to = typed_day(to or "", "比較先の日")
         if day_from > day_to:
             raise PageError(f"比較元の日 {day_from} が比較先の日 {day_to} より後です。")
+        if chapter and chapter not in CHAPTERS:
+            raise PageError(
+                f"章「{chapter}」はありません。A〜O か、区分番号のないものは - を"
+                "選んでください。"
+            )
+        if kind and kind not in KINDS:
+            raise PageError(
+                f"種類「{kind}」はありません。新設・廃止・変更のどれかを選んでください。"
+            )
     except PageError as error:
         return page(
             request,
