@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from domain.rules import Exclusion, Grouping, Limit, rule_dict, rule_from_dict
 from domain.vocabulary import Op
@@ -40,11 +41,13 @@ class Change:
 
     def given(self) -> dict[str, object]:
         """The fields this change sets, by name (None fields left out)."""
-        return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if getattr(self, f.name) is not None
-        }
+        held = vars(self)  # a plain dataclass: its fields, in their order
+        return {name: held[name] for name in _change_fields() if held[name] is not None}
+
+
+@cache
+def _change_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(Change))
 
 
 RULE_TYPES: dict[str, type[Limit] | type[Exclusion] | type[Grouping]] = {

@@ -61,11 +61,24 @@ TABLE_BEGAN = date(2010, 4, 1)  # 新設 20100401: "since the table began", a fl
 def rule_dict(rule: Rule) -> dict[str, object]:
     """A rule as JSON data: its core fields, and the others only when set."""
     out: dict[str, object] = {}
-    for f in fields(rule):
-        value = getattr(rule, f.name)
-        if f.name in CORE or value != f.default:
-            out[f.name] = value.isoformat() if isinstance(value, date) else value
+    for name, default, core in _fields_of(type(rule)):
+        value = getattr(rule, name)
+        if core or value != default:
+            out[name] = value.isoformat() if isinstance(value, date) else value
     return out
+
+
+_FIELDS: dict[type, tuple[tuple[str, object, bool], ...]] = {}
+
+
+def _fields_of(kind: type) -> tuple[tuple[str, object, bool], ...]:
+    """A rule type's fields as (name, default, core), read once a type: a bundle
+    load writes a million rules."""
+    found = _FIELDS.get(kind)
+    if found is None:
+        found = tuple((f.name, f.default, f.name in CORE) for f in fields(kind))
+        _FIELDS[kind] = found
+    return found
 
 
 def rule_from_dict(

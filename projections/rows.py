@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import fields
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from domain.changes import change_from_dict, change_to_dict, from_json, to_json
@@ -42,7 +43,7 @@ def interval_row(interval: Interval) -> tuple[str | None, ...]:
         state.code,
         interval.valid_from.isoformat(),
         interval.valid_to.isoformat() if interval.valid_to else None,
-        *(_column(name, to_json(getattr(state, name))) for name in ITEM_FIELDS),
+        *(_column(name, getattr(state, name)) for name in ITEM_FIELDS),
         interval.revision,
         interval.source,
     )
@@ -50,8 +51,18 @@ def interval_row(interval: Interval) -> tuple[str | None, ...]:
 
 def _column(name: str, value: object) -> str | None:
     if name in JSON_FIELDS:
-        return json.dumps(value, ensure_ascii=False)
+        return _json_text(value)
+    value = to_json(value)
     return None if value is None else str(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _json_text(value: tuple[object, ...]) -> str:
+    """A list or rule field's JSON text, written once for equal values: an item's
+    rules seldom change between its intervals, and a bundle load writes each
+    item's rows again at every change (a million rules; the fields are typed, so
+    equal values write equal text)."""
+    return json.dumps(to_json(value), ensure_ascii=False)
 
 
 def interval_from_row(row: Row) -> Interval:

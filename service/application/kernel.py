@@ -41,6 +41,15 @@ class Kernel(Application[UUID]):
             self.chain = Chain(self.recorder, self.view)
             self.watch = change_watch(self.env, self.recorder)
             self.catch_up()
+            # a bulk loader (its items cached, never copied) that began on an
+            # empty store saved every item there is: one not cached is absent,
+            # no query asks (another writer's item fails the save, and the load)
+            cache = self.repository.cache
+            self._only_cached = (
+                cache is not None
+                and not self.repository.deepcopy_from_cache
+                and self.position() == 0
+            )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -101,8 +110,15 @@ class Kernel(Application[UUID]):
         return revision
 
     def _item_or_none(self, code: str) -> FeeItem | None:
+        item_id = FeeItem.create_id(code)
+        if self._only_cached:
+            assert self.repository.cache is not None
+            try:
+                return cast(FeeItem, self.repository.cache.get(item_id))
+            except KeyError:
+                return None
         try:
-            item: FeeItem = self.repository.get(FeeItem.create_id(code))
+            item: FeeItem = self.repository.get(item_id)
         except AggregateNotFoundError:
             return None
         return item

@@ -138,5 +138,7 @@ class Recording(Kernel):
             try:
                 return once()
             except IntegrityError:
+                if not self.repository.deepcopy_from_cache:
+                    raise  # its cache holds the unsaved changes: no retry here
                 continue  # re-validate against what the other writer saved
         raise RevisionConflictError(f"revision {ids!r}: {why}")
