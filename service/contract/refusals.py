@@ -130,11 +130,16 @@ def japanese(problem: ErrorDetails | Mapping[str, Any]) -> str:
     if kind == "extra_forbidden":
         return f"「{field}」という項目はありません。"
     if kind == "value_error" and field == "date":
-        return (
-            f"{said}は日付として読めません。2024-06-03、2024/6/3、20240603 や "
-            "R6.6.3 の形で入れてください。"
-        )
+        return not_a_date_ja(said)
     return f"{said}は読めません。"
+
+
+def not_a_date_ja(said: str) -> str:
+    """`said` (a field and what was typed) is not a date, and the forms that are."""
+    return (
+        f"{said}は日付として読めません。2024-06-03、2024/6/3、20240603 や R6.6.3 "
+        "の形で入れてください。"
+    )
 
 
 def _field(loc: Sequence[object]) -> str:

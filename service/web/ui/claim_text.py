@@ -13,7 +13,7 @@ from domain.claims import Claim
 from domain.wareki import parse_date
 from service.contract.claims import ClaimIn, ClaimLineIn, disagreeing
 from service.contract.fields import CODE_PATTERN, normalise_code
-from service.contract.refusals import japanese
+from service.contract.refusals import japanese, not_a_date_ja
 from service.web.ui.render import PageError
 
 MAX_LINES = 2000
@@ -89,10 +89,8 @@ def _code_of(typed: str, day_text: str, names: Names, number: int) -> str:
     try:
         day = parse_date(day_text)
     except ValueError:
-        raise PageError(
-            f"明細 {number} 行目: 日付「{day_text}」は日付として読めません。"
-            "2024-06-03、2024/6/3、20240603 や R6.6.3 の形で入れてください。"
-        ) from None
+        said = not_a_date_ja(f"日付「{day_text}」")
+        raise PageError(f"明細 {number} 行目: {said}") from None
     found = names(typed.strip(), day)
     exact = [c for c, name in found if normalise_code(name) == code]
     if len(exact) == 1:

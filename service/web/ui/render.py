@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from domain.wareki import parse_date
 from service.application import FeeSchedule
+from service.contract.refusals import not_a_date_ja
 from service.contract.words import UNITS, amount, change_text
 
 HERE = Path(__file__).parent
@@ -77,10 +78,7 @@ def typed_day(text: str, field: str) -> date:
     try:
         return parse_date(text)
     except ValueError:
-        raise PageError(
-            f"{field}「{text}」は日付として読めません。"
-            "2024-06-01 や R6.6.1 の形で入れてください。"
-        ) from None
+        raise PageError(not_a_date_ja(f"{field}「{text}」")) from None
 
 
 def moment(text: str | None) -> datetime | None:
