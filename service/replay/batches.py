@@ -1,5 +1,6 @@
 """Claim files read as batches of whole claims in columns (`ClaimRows`), for
-the bulk pricer. Parquet and CSV are checked column-wise: a batch whose every
+the bulk pricer. Every format (Parquet, CSV, JSON Lines: `file_tables.py`) is
+checked column-wise: a batch whose every
 cell is plainly what `POST /claims/price` accepts (ISO dates, ASCII codes …)
 is taken as it is; any other batch is read claim by claim by `files.py` (和暦
 dates, full-width codes), and a file that holds a refusal is refused by that
@@ -7,7 +8,6 @@ reader, naming its row and field, exactly as a claim-by-claim replay would."""
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,13 +17,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from domain.claims import Claim
 from service.contract.fields import CODE_PATTERN, DISEASE_PATTERN
 from service.pricing.columns import I64, UNIX_EPOCH
 from service.pricing.supplies import doses_and_groups
+from service.replay.file_tables import RAW, claim_keys, joined, json_records, tables_of
 from service.replay.files import (
     Advance,
     ClaimFileError,
@@ -31,14 +30,10 @@ from service.replay.files import (
     _checked,
     _claims,
     _cleaned,
-    _known_columns,
-    csv_encoding,
-    file_format,
-    read_claims,
+    refuse_as_read,
 )
 from service.replay.supply_columns import plain_supplies
 
-BATCH_ROWS = 65_536
 NO_CENTS = -1  # a claim with no billed_points
 CODE = re.compile(CODE_PATTERN)
 DISEASE = re.compile(DISEASE_PATTERN)
@@ -109,80 +104,21 @@ class ClaimRows:
 
 
 def read_batches(path: Path, max_lines: int, advance: Advance) -> Iterator[ClaimRows]:
-    """The file's claims in batches of about BATCH_ROWS lines."""
-    kind = file_format(path)
-    if kind == "jsonl":
-        yield from _grouped(read_claims(path, max_lines, advance))
-        return
-    tables = _parquet_tables(path) if kind == "parquet" else _csv_tables(path)
+    """The file's claims in batches of whole claims, a block of the file at a
+    time (a claim cut by a block's end waits for the next)."""
     seen: set[str] = set()
     held: pa.Table | None = None
-    for table, told in tables:
-        table = table if held is None else pa.concat_tables([held, table])
-        ids = _column(table, "claim_id")
-        starts = _starts(ids)
+    for block, told in tables_of(path):
+        table = joined(held, block)
+        starts = _starts(claim_keys(table))
         held = table.slice(int(starts[-2])) if len(starts) > 1 else None
         whole = table.slice(0, int(starts[-2])) if len(starts) > 1 else table[:0]
         if whole.num_rows:
             yield _rows(path, whole, starts[:-1], seen, max_lines)
         advance(told)
     if held is not None and held.num_rows:
-        starts = _starts(_column(held, "claim_id"))
+        starts = _starts(claim_keys(held))
         yield _rows(path, held, starts, seen, max_lines)
-
-
-def _grouped(claims: Iterator[Claim]) -> Iterator[ClaimRows]:
-    batch: list[Claim] = []
-    size = 0
-    for claim in claims:
-        batch.append(claim)
-        size += len(claim.lines)
-        if size >= BATCH_ROWS:
-            yield ClaimRows.of(batch)
-            batch, size = [], 0
-    if batch:
-        yield ClaimRows.of(batch)
-
-
-def _parquet_tables(path: Path) -> Iterator[tuple[pa.Table, int]]:
-    try:
-        parquet = pq.ParquetFile(path)
-    except Exception as error:  # pyarrow's errors have no common base
-        raise ClaimFileError(f"{path}: not a Parquet file: {error}") from None
-    _known_columns(path, parquet.schema_arrow.names)
-    for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-        yield pa.Table.from_batches([batch]), batch.num_rows
-
-
-def _csv_tables(path: Path) -> Iterator[tuple[pa.Table, int]]:
-    """CSV cells as text (as the claim-by-claim reader takes them); a file the
-    CSV reader cannot split into rows is refused by that reader."""
-    encoding = csv_encoding(path)
-    with path.open("rb") as raw:
-        header = raw.readline().decode(encoding, "replace").strip()
-        names = next(csv.reader([header]), [])
-        _known_columns(path, names)
-        raw.seek(0)
-        arrow_encoding = "cp932" if encoding == "cp932" else "utf8"  # BOM skipped
-        try:
-            reader = pacsv.open_csv(
-                raw,
-                read_options=pacsv.ReadOptions(
-                    block_size=1 << 22, encoding=arrow_encoding
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.string()),
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
-            told = 0
-            for batch in reader:
-                yield pa.Table.from_batches([batch]), raw.tell() - told
-                told = raw.tell()
-        except pa.ArrowInvalid as error:
-            _refuse(path, 10**9)
-            raise ClaimFileError(f"{path}: not a CSV file: {error}") from None
 
 
 def _column(table: pa.Table, name: str) -> pa.Array:
@@ -214,26 +150,21 @@ def _rows(
     sizes = np.diff(rows.starts)
     for n, claim_id in enumerate(ids):
         if claim_id in seen or sizes[n] > max_lines:
-            _refuse(path, max_lines)  # the claim-by-claim reader says where
+            refuse_as_read(path, max_lines)  # the claim-by-claim reader says where
         seen.add(claim_id)
     return rows
 
 
 def _slow(path: Path, table: pa.Table, max_lines: int) -> Iterator[Claim]:
     try:
-        records = (Record(f"{path}", _cleaned(r)) for r in table.to_pylist())
+        if RAW in table.column_names:  # JSON: its lines, as the reader reads them
+            records: Iterator[Record] = json_records(path, table)
+        else:
+            records = (Record(f"{path}", _cleaned(r)) for r in table.to_pylist())
         for group in _claims(records):
             yield _checked(group, max_lines)
     except ClaimFileError:
-        _refuse(path, max_lines)
-
-
-def _refuse(path: Path, max_lines: int) -> None:  # raises
-    """Refuse the file with the claim-by-claim reader's own words (its first
-    refusal, naming the row and field)."""
-    for _ in read_claims(path, max_lines, lambda _: None):
-        pass
-    raise ClaimFileError(f"{path}: a claim could not be read")  # not reached
+        refuse_as_read(path, max_lines)
 
 
 def _plain(table: pa.Table, starts: I64) -> ClaimRows | None:

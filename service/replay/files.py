@@ -160,18 +160,30 @@ def _json_lines(path: Path, advance: Advance) -> Iterator[Record]:
     with path.open("rb") as source:
         for number, raw in enumerate(source, start=1):
             advance(len(raw))
-            if not raw.strip():
-                continue
-            try:
-                data = json.loads(raw)
-            except ValueError as error:
-                raise ClaimFileError(f"{path}:{number}: not JSON: {error}") from None
-            if not isinstance(data, dict):
-                raise ClaimFileError(f"{path}:{number}: not a JSON object")
-            if "lines" not in data:
-                _known_columns(path, list(data), f":{number}")
-                data = _cleaned(data)
-            yield Record(f"{path}:{number}", data)
+            if raw.strip():
+                yield json_record(path, number, raw)
+
+
+def json_record(path: Path, number: int, raw: bytes) -> Record:
+    """Line `number` of a JSON Lines file: a whole claim, or one line's row."""
+    try:
+        data = json.loads(raw)
+    except ValueError as error:
+        raise ClaimFileError(f"{path}:{number}: not JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise ClaimFileError(f"{path}:{number}: not a JSON object")
+    if "lines" not in data:
+        _known_columns(path, list(data), f":{number}")
+        data = _cleaned(data)
+    return Record(f"{path}:{number}", data)
+
+
+def refuse_as_read(path: Path, max_lines: int) -> None:  # raises
+    """Refuse the file with the claim-by-claim reader's own words (its first
+    refusal, naming the line or row and the field)."""
+    for _ in read_claims(path, max_lines, lambda _: None):
+        pass
+    raise ClaimFileError(f"{path}: a claim could not be read")  # not reached
 
 
 def csv_encoding(path: Path) -> str:

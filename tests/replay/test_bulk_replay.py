@@ -8,6 +8,8 @@ claim-by-claim reader can read (和暦 dates, full-width codes)."""
 from __future__ import annotations
 
 import csv
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,11 +18,12 @@ import pytest
 
 from bench.mix import claims
 from domain.rulebook import RuleBook
-from service.replay import batches
+from service.replay import file_tables
+from service.replay.errors import ClaimFileError
 from service.replay.files import ROW_COLUMNS, read_claims
 from service.replay.report import report_rows, report_writer
 from service.replay.run import priced_in_turn, replay_file
-from tests.replay.test_replay_files import rows_of
+from tests.replay.test_replay_files import bodies, rows_of
 
 MIX = claims(1_500)
 
@@ -58,13 +61,32 @@ def sources(folder: Path) -> dict[str, Path]:
     at = dated.schema.get_field_index("date")
     days = pa.array([r["date"] for r in rows_of(MIX)]).cast(pa.date32())
     pq.write_table(dated.set_column(at, "date", days), plain)
-    return {"csv": table, "parquet-text": as_text, "parquet-dates": plain}
+    by_line = folder / "lines.jsonl"  # 和暦 and full-width rows too
+    by_line.write_text(
+        "".join(json.dumps(_given(r), ensure_ascii=False) + "\n" for r in rows),
+        encoding="utf-8",
+    )
+    whole = folder / "claims.jsonl"
+    whole.write_text("".join(json.dumps(c) + "\n" for c in bodies(MIX)), "utf-8")
+    return {
+        "csv": table,
+        "parquet-text": as_text,
+        "parquet-dates": plain,
+        "jsonl-rows": by_line,
+        "jsonl-claims": whole,
+    }
+
+
+def _given(row: dict[str, object]) -> dict[str, object]:
+    """A row as a JSON line: only the fields it has."""
+    return {k: v for k, v in row.items() if v is not None}
 
 
 def test_the_bulk_replay_reports_what_one_claim_at_a_time_reports(
     book: RuleBook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batches, "BATCH_ROWS", 2_000)  # claims cut across batches
+    monkeypatch.setattr(file_tables, "BATCH_ROWS", 2_000)  # claims cut across batches
+    monkeypatch.setattr(file_tables, "JSON_BLOCK", 100_000)  # bytes, the same
     for name, source in sources(tmp_path).items():
         expected, got = tmp_path / f"{name}-one.csv", tmp_path / f"{name}-bulk.csv"
         reference(source, book, expected)
@@ -114,3 +136,65 @@ def test_a_per_admission_limit_counts_the_same_admission_in_the_file(
     assert [r["reason"] for r in report] == ["", "limit_exceeded", "", ""]
     assert report[1]["rule_table"].startswith("05")
     assert [r["unchecked"] for r in report] == ["", "", "", "入院中"]
+
+
+READ = ("counts as text and numbers", "a line a line and whole claims")
+
+
+def _outcome(run: Callable[[], object]) -> str:
+    try:
+        run()
+    except ClaimFileError as error:
+        return f"refused: {error}"
+    return "read"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "counts as text and numbers",  # a block pyarrow cannot type: read by line
+        "a line a line and whole claims",
+        "a bad date",
+        "a date as a number",
+        "a claim twice",
+        "not JSON",
+    ],
+)
+def test_json_lines_read_column_wise_report_and_refuse_as_read_line_by_line(
+    book: RuleBook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: str
+) -> None:
+    monkeypatch.setattr(file_tables, "JSON_BLOCK", 20_000)
+    rows = [_given(r) for r in rows_of(MIX[:200])]
+    whole = bodies(MIX[200:300])
+    if variant == "counts as text and numbers":
+        rows[5]["quantity"] = str(rows[5]["quantity"])
+    elif variant == "a bad date":
+        rows[1200]["date"] = "2024-13-01"
+    elif variant == "a date as a number":
+        rows[700]["date"] = 20240603
+    elif variant == "a claim twice":
+        whole[3]["id"] = whole[1]["id"]
+    texts = [json.dumps(x, ensure_ascii=False) for x in rows]
+    if variant == "not JSON":
+        texts[800] = texts[800][:-1]
+    if variant != "a line a line and whole claims":
+        texts += [json.dumps(c) for c in whole]
+    else:
+        texts = (
+            [json.dumps(c) for c in whole[:50]]
+            + texts
+            + [json.dumps(c) for c in whole[50:]]
+        )
+    source = tmp_path / "claims.jsonl"
+    source.write_text("\n".join(texts) + "\n", encoding="utf-8")
+    expected, got = tmp_path / "one.csv", tmp_path / "bulk.csv"
+
+    said = _outcome(lambda: reference(source, book, expected))
+    done = _outcome(lambda: replay_file(source, book, got, 2000))
+
+    assert done == said
+    assert (said == "read") == (variant in READ)
+    if said == "read":
+        assert got.read_bytes() == expected.read_bytes()
+    else:
+        assert f"{source}:" in said  # the line, as the claim-by-claim reader says

@@ -47,30 +47,37 @@ def rows_of(batch: list[Claim]) -> list[dict[str, object]]:
     ]
 
 
+def bodies(batch: list[Claim]) -> list[dict[str, object]]:
+    """The claims as `POST /claims/price` bodies: a claim a JSON line."""
+    out = []
+    for c in batch:
+        body: dict[str, object] = {
+            "id": c.id,
+            "patient": c.patient,
+            "lines": [
+                {
+                    "code": x.code,
+                    "date": x.date.isoformat(),
+                    "quantity": x.quantity,
+                    "disease": x.disease,
+                    **({"dose": str(x.dose)} if x.dose is not None else {}),
+                    **({"group": x.group} if x.group is not None else {}),
+                }
+                for x in c.lines
+            ],
+        }
+        if c.admission:
+            body["admission"] = c.admission
+        out.append(body)
+    return out
+
+
 def write_formats(folder: Path) -> dict[str, Path]:
     """The same claims as a claim a line, a line a line, CSV and Parquet."""
     rows = rows_of(MIX)
     whole = folder / "claims.jsonl"
     with whole.open("w", encoding="utf-8") as out:
-        for c in MIX:
-            body = {
-                "id": c.id,
-                "patient": c.patient,
-                "lines": [
-                    {
-                        "code": x.code,
-                        "date": x.date.isoformat(),
-                        "quantity": x.quantity,
-                        "disease": x.disease,
-                        **({"dose": str(x.dose)} if x.dose is not None else {}),
-                        **({"group": x.group} if x.group is not None else {}),
-                    }
-                    for x in c.lines
-                ],
-            }
-            if c.admission:
-                body["admission"] = c.admission
-            out.write(json.dumps(body) + "\n")
+        out.writelines(json.dumps(body) + "\n" for body in bodies(MIX))
     by_line = folder / "lines.jsonl"
     by_line.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     table = folder / "lines.csv"
