@@ -24,8 +24,9 @@ import numpy.typing as npt
 from domain.rulebook import RuleBook
 from service.pricing.code_table import factorized
 from service.pricing.columns import I64, claim_cuts, months, sums
-from service.pricing.kernel import Claimed, PatientLog, price_claims
+from service.pricing.kernel import price_claims
 from service.pricing.layout import Layout, Lines
+from service.pricing.patient_log import Claimed, PatientLog
 from service.pricing.supplies import Supplies
 from service.pricing.tables import Tables
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from service.pricing.bulk import MIN_PART, PER_LINE, BulkPricer, Coded, Priced
 from service.pricing.columns import I64
-from service.pricing.kernel import Claimed, PatientLog
+from service.pricing.patient_log import Claimed, PatientLog
 
 SHARDS = 2  # the patients' shards, priced at once
 

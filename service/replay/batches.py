@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -32,9 +31,17 @@ from service.replay.files import (
     _cleaned,
     refuse_as_read,
 )
+from service.replay.plain_columns import (
+    NO_CENTS,
+    column_of,
+    plain_billed,
+    plain_claim_field,
+    plain_days,
+    plain_quantities,
+    plain_texts,
+)
 from service.replay.supply_columns import plain_supplies
 
-NO_CENTS = -1  # a claim with no billed_points
 CODE = re.compile(CODE_PATTERN)
 DISEASE = re.compile(DISEASE_PATTERN)
 
@@ -121,13 +128,6 @@ def read_batches(path: Path, max_lines: int, advance: Advance) -> Iterator[Claim
         yield _rows(path, held, starts, seen, max_lines)
 
 
-def _column(table: pa.Table, name: str) -> pa.Array:
-    column = table.column(name).combine_chunks() if name in table.column_names else None
-    if column is None:
-        return pa.nulls(table.num_rows, pa.string())
-    return column
-
-
 def _starts(ids: pa.Array) -> I64:
     """Where each run of one claim_id starts, and the end."""
     n = len(ids)
@@ -170,22 +170,23 @@ def _slow(path: Path, table: pa.Table, max_lines: int) -> Iterator[Claim]:
 def _plain(table: pa.Table, starts: I64) -> ClaimRows | None:
     """The batch as ClaimRows if every cell is plainly valid, else None."""
     n = table.num_rows
-    ids = _column(table, "claim_id")
+    ids = column_of(table, "claim_id")
     if not pa.types.is_string(ids.type) or ids.null_count:
         return None
     lengths = pc.utf8_length(ids).to_numpy(zero_copy_only=False)
     if lengths.min(initial=1) < 1 or lengths.max(initial=0) > 100:
         return None
-    code = _plain_texts(table, "code", CODE, 40, required=True)
-    disease = _plain_texts(table, "disease", DISEASE, 100, required=False)
-    day = _days(table.column("date"))
-    quantity = _quantities(table)
+    code = plain_texts(table, "code", CODE, 40, required=True)
+    disease = plain_texts(table, "disease", DISEASE, 100, required=False)
+    day = plain_days(table.column("date"))
+    quantity = plain_quantities(table)
     first = starts[:-1]
     claim = np.repeat(np.arange(len(first)), np.diff(starts))
     fields = [
-        _claim_field(table, name, first, claim) for name in ("patient", "admission")
+        plain_claim_field(table, name, first, claim)
+        for name in ("patient", "admission")
     ]
-    billed = _billed(table, first, claim)
+    billed = plain_billed(table, first, claim)
     if code is None or disease is None or day is None or quantity is None:
         return None
     if any(f is None for f in fields) or billed is None or n == 0:
@@ -199,128 +200,3 @@ def _plain(table: pa.Table, starts: I64) -> ClaimRows | None:
     return ClaimRows(
         ids, code, day, quantity, disease, starts, patient, admission, billed, *supplied
     )
-
-
-def _plain_texts(
-    table: pa.Table, name: str, pattern: re.Pattern[str], longest: int, required: bool
-) -> pa.Array | None:
-    """A text column whose distinct values are ASCII, trimmed and match the
-    pattern (blank: null, allowed unless required)."""
-    column = _column(table, name)
-    if not pa.types.is_string(column.type):
-        return None
-    encoded = pc.dictionary_encode(column)
-    values = encoded.dictionary.to_pylist()
-    blank = [v == "" for v in values]
-    if required and (column.null_count or any(blank)):
-        return None
-    for value, empty in zip(values, blank, strict=True):
-        if empty:
-            continue
-        if not value.isascii() or len(value) > longest or not pattern.match(value):
-            return None
-        if value != value.strip():
-            return None
-    if any(blank):
-        column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
-    return column
-
-
-def _days(column: pa.ChunkedArray) -> I64 | None:
-    """date.toordinal() of a date32 column, or of ISO text (YYYY-MM-DD)."""
-    array = column.combine_chunks()
-    if array.null_count:
-        return None
-    if pa.types.is_string(array.type):
-        if not pc.all(pc.match_substring_regex(array, r"^\d{4}-\d{2}-\d{2}$")).as_py():
-            return None
-        try:
-            array = pc.cast(pc.strptime(array, "%Y-%m-%d", "s"), pa.date32())
-        except pa.ArrowInvalid:
-            return None
-    if not pa.types.is_date32(array.type):
-        return None
-    days: I64 = array.cast(pa.int32()).to_numpy().astype(np.int64)
-    return days + UNIX_EPOCH
-
-
-def _quantities(table: pa.Table) -> I64 | None:
-    """Counts 1..9999 (blank: 1), whole numbers or their plain digits."""
-    if "quantity" not in table.column_names:
-        return np.ones(table.num_rows, np.int64)
-    array = table.column("quantity").combine_chunks()
-    if pa.types.is_string(array.type):
-        array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-        if not pc.all(pc.match_substring_regex(array, r"^[0-9]{1,4}$")).as_py():
-            return None
-        array = pc.cast(array, pa.int64())
-    if not pa.types.is_integer(array.type):
-        return None
-    found: I64 = pc.fill_null(array, 1).to_numpy().astype(np.int64)
-    if len(found) and (found.min() < 1 or found.max() > 9999):
-        return None
-    return found
-
-
-def _claim_field(
-    table: pa.Table, name: str, first: I64, claim: I64
-) -> list[str | None] | None:
-    """A claim's own field (the same text on each of its rows; blank: none)."""
-    column = _column(table, name)
-    if not pa.types.is_string(column.type):
-        return None
-    encoded = pc.dictionary_encode(pc.fill_null(column, ""))
-    index = encoded.indices.to_numpy(zero_copy_only=False)
-    if len(index) and (index != index[first][claim]).any():
-        return None
-    values = encoded.dictionary.to_pylist()
-    if any(len(v) > 100 for v in values):
-        return None
-    return [values[k] or None for k in index[first].tolist()]
-
-
-def _billed(table: pa.Table, first: I64, claim: I64) -> I64 | None:
-    """billed_points in cents per claim when plain: the same on each of the
-    claim's rows, whole numbers, decimals or their digits, at most 2 places."""
-    if "billed_points" not in table.column_names:
-        return np.full(len(first), NO_CENTS, np.int64)
-    array = table.column("billed_points").combine_chunks()
-    if array.null_count == len(array):
-        return np.full(len(first), NO_CENTS, np.int64)
-    kind = array.type
-    if not (pa.types.is_integer(kind) or pa.types.is_decimal(kind)):
-        if not pa.types.is_string(kind):
-            return None
-        array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-    theirs = array.take(pa.array(first[claim]))
-    alike = pc.or_kleene(
-        pc.and_(pc.is_null(array), pc.is_null(theirs)), pc.equal(array, theirs)
-    )
-    if not pc.all(pc.fill_null(alike, False)).as_py():
-        return None
-    cents = [_cents(v) for v in array.take(pa.array(first)).to_pylist()]
-    if any(c is None for c in cents):
-        return None
-    return np.array(cents, np.int64)
-
-
-def _cents(value: object) -> int | None:
-    """A plain billed_points value in cents (NO_CENTS for none), else None."""
-    if value is None:
-        return NO_CENTS
-    if isinstance(value, str):
-        if not re.fullmatch(r"[0-9]{1,10}(?:\.[0-9]{1,2})?", value):
-            return None
-        value = Decimal(value)
-    if isinstance(value, int):
-        value = Decimal(value)
-    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
-        return None
-    cents = value * 100
-    if cents != cents.to_integral_value() or cents >= 10**12:
-        return None
-    return int(cents)
-
-
-def billed_points(cents: int) -> Decimal | None:
-    return None if cents == NO_CENTS else Decimal(cents) / 100

@@ -18,8 +18,9 @@ import pyarrow.parquet as pq
 from distributed import Client, LocalCluster, as_completed
 
 from domain.rulebook import RuleBook
-from service.replay.batches import NO_CENTS, ClaimRows, read_batches
+from service.replay.batches import ClaimRows, read_batches
 from service.replay.files import Advance
+from service.replay.plain_columns import NO_CENTS
 from service.replay.report import DOSE, SCHEMA
 from service.replay.repricing import Repricer, amounts, doses
 from service.replay.run import Tally, replay_file

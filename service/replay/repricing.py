@@ -17,7 +17,8 @@ from service.pricing.bulk import BulkPricer, Coded, Priced
 from service.pricing.claimed import Patients
 from service.pricing.columns import I64
 from service.pricing.supplies import NO_DOSE
-from service.replay.batches import NO_CENTS, ClaimRows
+from service.replay.batches import ClaimRows
+from service.replay.plain_columns import NO_CENTS
 from service.replay.report import AMOUNT, DOSE, SCHEMA
 from service.replay.tally import SHOWN, Differing, Tally
 
