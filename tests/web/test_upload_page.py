@@ -39,6 +39,8 @@ def test_upload_the_2026_file_then_see_shoshins_bukka_group(
     expect(
         page.get_by_role("cell", name="s_ALL20261001.zip", exact=True)
     ).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="s_ALL20261001.zip")
+    expect(row).to_contain_text("令和8年度診療報酬改定")  # its rows take effect 06-01
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / "sources-after-upload.png")
 
