@@ -33,6 +33,7 @@ from service.replay.files import (
     json_record,
     refuse_as_read,
 )
+from service.replay.plain_columns import column_of
 
 # a JSON block's own columns: the line each row came from, its text, and the
 # key its claim is grouped by (`L` + line for a claim a line; `C` + claim_id as
@@ -64,10 +65,7 @@ def tables_of(path: Path) -> Iterator[tuple[pa.Table, int]]:
 
 def claim_keys(table: pa.Table) -> pa.Array:
     """What a table's claims are told apart by: a JSON block's key, else claim_id."""
-    name = KEY if KEY in table.column_names else "claim_id"
-    if name not in table.column_names:
-        return pa.nulls(table.num_rows, pa.string())
-    return table.column(name).combine_chunks()
+    return column_of(table, KEY if KEY in table.column_names else "claim_id")
 
 
 def joined(held: pa.Table | None, table: pa.Table) -> pa.Table:

@@ -14,17 +14,10 @@ from domain.wareki import parse_date
 from service.contract.claims import ClaimIn, ClaimLineIn, disagreeing
 from service.contract.fields import CODE_PATTERN, normalise_code
 from service.contract.refusals import japanese, not_a_date_ja
+from service.replay.files import LINE_FIELDS
 from service.web.ui.render import PageError
 
 MAX_LINES = 2000
-FIELD_NAMES = {
-    "code": "コード",
-    "date": "日付",
-    "quantity": "回数",
-    "disease": "主病",
-    "dose": "使用量",
-    "group": "剤",
-}
 
 
 Names = Callable[[str, date], list[tuple[str, str]]]
@@ -54,7 +47,7 @@ def read_claim(text: str, day: date | None, names: Names | None = None) -> Claim
     lines = []
     for number, row in enumerate(rows, 1):
         fields = [f.strip() for f in re.split(r"[,\t、，]", row)]
-        given = dict(zip(FIELD_NAMES, fields, strict=False))
+        given = dict(zip(LINE_FIELDS, fields, strict=False))  # in their order
         given = {k: v for k, v in given.items() if v}
         if "date" not in given:
             if day is None:
